@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Huawei Cloud: connection options, endpoints, the SDK-HMAC-SHA256 signer and a REST client."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import hashlib
+import hmac
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import quote, unquote, urlsplit
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, json_body
+
+AUTH_SPEC = dict(
+    region=dict(type='str', required=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
+    project_id=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'])),
+    access_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'])),
+    secret_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'])),
+    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'])),
+    endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_HUAWEICLOUD_ENDPOINT'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_bundle=dict(type='path'),
+    timeout=dict(type='float', default=30.0),
+)
+
+# gateway throttling: never executed, so safe to repeat for every method
+THROTTLE_CODES = frozenset(['APIGW.0308', 'APIG.0308', 'DAS.200002'])
+EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ALGORITHM = 'SDK-HMAC-SHA256'
+DATE_FORMAT = '%Y%m%dT%H%M%SZ'
+
+# documented exceptions to https://{service}.{region}.myhuaweicloud.com
+ENDPOINT_EXCEPTIONS = {
+    ('ddm', 'eu-west-101'): 'https://ddm.eu-west-101.myhuaweicloud.eu',
+    ('das', 'na-mexico-1'): 'https://das.la-south-2.myhuaweicloud.com',
+}
+
+
+def service_endpoint(service, region, override=None):
+    """The base URL of a service: the override (with {service}/{region} filled in) or the public one."""
+    if override:
+        return override.replace('{service}', service).replace('{region}', region or '').rstrip('/')
+    return ENDPOINT_EXCEPTIONS.get((service, region), 'https://%s.%s.myhuaweicloud.com' % (service, region))
+
+
+def _enc(value):
+    return quote(value, safe='~')
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return value if isinstance(value, str) else str(value)
+
+
+def canonical_query(query):
+    """Sorted, RFC 3986 encoded query; list values become repeated keys (sorted)."""
+    pairs = []
+    for key, value in (query or {}).items():
+        if value is None:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            pairs.append((_text(key), _text(item)))
+    pairs.sort()
+    return '&'.join('%s=%s' % (_enc(k), _enc(v)) for k, v in pairs)
+
+
+def canonical_uri(path):
+    segments = [_enc(unquote(seg)) for seg in path.split('/')]
+    uri = '/'.join(segments)
+    return uri if uri.endswith('/') else uri + '/'
+
+
+def sign(method, path, query_string, headers, body, access_key, secret_key):
+    """Add the Authorization header (SDK-HMAC-SHA256) to ``headers`` and return it.
+
+    ``headers`` must already hold X-Sdk-Date and Host; every header whose name has no '_' is signed.
+    ``query_string`` is the canonical query (as produced by canonical_query and sent as is).
+    """
+    content_type = next((v for n, v in headers.items() if n.lower() == 'content-type'), None)
+    if content_type and not content_type.startswith(('application/json', 'application/bson')):
+        headers['X-Sdk-Content-Sha256'] = 'UNSIGNED-PAYLOAD'
+    names = sorted(n.lower() for n in headers if '_' not in n and n.lower() != 'authorization')
+    lowered = dict((n.lower(), v) for n, v in headers.items())
+    if 'x-sdk-content-sha256' in lowered:
+        payload_hash = lowered['x-sdk-content-sha256']
+    else:
+        payload_hash = hashlib.sha256(body or b'').hexdigest()
+    canonical_headers = ''.join('%s:%s\n' % (n, str(lowered[n]).strip()) for n in names)
+    signed_headers = ';'.join(names)
+    canonical = '\n'.join([method.upper(), canonical_uri(path), query_string, canonical_headers, signed_headers, payload_hash])
+    string_to_sign = '\n'.join([ALGORITHM, lowered['x-sdk-date'], hashlib.sha256(canonical.encode('utf-8')).hexdigest()])
+    signature = hmac.new(secret_key.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    headers['Authorization'] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (ALGORITHM, access_key, signed_headers, signature)
+    return headers
+
+
+def parse_error(service, operation, resp):
+    """An ApiError from any Huawei error body shape; never keeps the raw body."""
+    request_id = resp.headers.get('X-Request-Id')
+    code, message = None, None
+    try:
+        data = resp.json()
+    except ValueError:
+        data = None
+    for _depth in range(3):
+        if not isinstance(data, dict):
+            break
+        for code_key, msg_key in (('error_code', 'error_msg'), ('errCode', 'externalMessage'), ('errorCode', 'errorMsg'), ('code', 'message')):
+            if data.get(code_key) is not None:
+                code, message = str(data.get(code_key)), data.get(msg_key)
+                break
+        if code:
+            request_id = request_id or data.get('request_id')
+            break
+        data = data.get('error')
+    if not code:
+        code, message = 'HTTP%s' % resp.status_code, 'the service answered HTTP %s without a recognisable error body' % resp.status_code
+    return ApiError(service, operation, resp.status_code, code, str(message or ''), request_id)
+
+
+class HuaweiClient:
+    """Signed REST calls to one Huawei Cloud service, sharing the module's transport."""
+
+    def __init__(self, params, transport, service, now=None):
+        self.params = params
+        self.transport = transport
+        self.service = service
+        self.base = service_endpoint(service, params.get('region'), params.get('endpoint'))
+        self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self._project_id = params.get('project_id')
+        self.busy_codes = frozenset()
+
+    @property
+    def project_id(self):
+        if not self._project_id:
+            self._project_id = resolve_project_id(self.params, self.transport, now=self._now)
+        return self._project_id
+
+    def request(self, method, path, operation, query=None, body=None, write=None, idempotent=False,
+                busy_codes=None, deadline=None, headers=None, project_scoped=True):
+        """Call ``path`` (with ``{project_id}`` filled in); return the decoded JSON ({} for an empty body)."""
+        write = method.upper() != 'GET' if write is None else write
+        if project_scoped and '{project_id}' in path:
+            path = path.replace('{project_id}', quote(self.project_id, safe=''))
+        split = urlsplit(self.base)
+        full_path = split.path.rstrip('/') + path
+        query_string = canonical_query(query)
+        payload = json_body(body) if body is not None else None
+        busy = self.busy_codes if busy_codes is None else frozenset(busy_codes)
+        access_key, secret_key, token = self.params['access_key'], self.params['secret_key'], self.params.get('security_token')
+        project_id = self._project_id if project_scoped else None
+        extra = dict(headers or {})
+
+        def build():
+            hdrs = {'Content-Type': 'application/json;charset=UTF-8' if payload is not None else 'application/json',
+                    'X-Sdk-Date': self._now().strftime(DATE_FORMAT), 'Host': split.netloc}
+            if project_id:
+                hdrs['X-Project-Id'] = project_id
+            if token:
+                hdrs['X-Security-Token'] = token
+            hdrs.update(extra)
+            sign(method, full_path, query_string, hdrs, payload, access_key, secret_key)
+            url = '%s://%s%s' % (split.scheme, split.netloc, full_path) + ('?' + query_string if query_string else '')
+            return method.upper(), url, hdrs, payload
+
+        def classify(err, is_write, is_idempotent):
+            if err.http_status == 429 or err.code in THROTTLE_CODES:
+                return 'throttle'
+            if err.code in busy:
+                return 'busy'
+            if err.http_status and err.http_status >= 500 and (not is_write or is_idempotent):
+                return 'transient'
+            return None
+
+        _status, _headers, data = self.transport.call(
+            build, lambda resp: parse_error(self.service, operation, resp), classify,
+            self.service, operation, write=write, idempotent=idempotent, deadline=deadline)
+        return data
+
+
+def resolve_project_id(params, transport, now=None):
+    """The project id of ``region`` through IAM (KeystoneListProjects); fails on zero or several matches."""
+    region = params.get('region')
+    client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
+    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False)
+    projects = [p for p in (data.get('projects') or []) if p.get('name') == region]
+    if len(projects) != 1:
+        found = ', '.join(sorted(p.get('id', '?') for p in projects)) or 'none'
+        hint = 'pass project_id explicitly' if projects else 'check region, or pass project_id'
+        raise ApiError('iam', 'KeystoneListProjects', 200, 'ProjectNotResolved',
+                       'region %r matches %d IAM projects (%s): %s' % (region, len(projects), found, hint))
+    return projects[0]['id']

@@ -12,7 +12,7 @@ import hmac
 import uuid
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 

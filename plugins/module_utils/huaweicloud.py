@@ -11,7 +11,7 @@ import hashlib
 import hmac
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, json_body
 

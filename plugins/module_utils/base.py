@@ -156,7 +156,8 @@ class CloudModule:
         """Apply (unless check mode), re-read the end state when something changed, and exit.
 
         ``before``/``after`` are the resource views for the diff (``after`` is the predicted end state);
-        ``reread()`` returns the real end state after a real change.
+        ``reread()`` returns the real end state after a real change. An ``extra`` value that is callable is
+        called after the plan ran (for values only known then, such as a request id).
         """
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
@@ -165,7 +166,7 @@ class CloudModule:
         result[key] = after
         if self.diff_mode:
             result['diff'] = dict(before=before if before is not None else {}, after=after if after is not None else {})
-        result.update(extra)
+        result.update((name, value() if callable(value) else value) for name, value in extra.items())
         self.ansible.exit_json(**result)
 
 

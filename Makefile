@@ -1,0 +1,62 @@
+# dbgov.cloud developer and CI entry points. `make test` is THE test command: it runs everything CI runs.
+# Everything is set up from a clean clone: a tool venv in .venv/ (Python 3.11, reused when present),
+# then hack/ci.py copies the work tree into <tmp>/ansible_collections/dbgov/cloud and runs the stages there.
+# Stages: sanity units emulator integration lint docs smoke checks (hack/ci.py --help).
+
+PYTHON ?= python3.11
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+CI     := $(VPY) hack/ci.py run
+EMULATOR_PORT ?= 8765
+
+.DEFAULT_GOAL := help
+.PHONY: help venv test sanity units emulator-tests integration lint docs smoke checks emulator demo clean distclean
+
+help:  ## show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+venv:  ## create/refresh the tool venv in .venv/ (reinstalls only when its requirement files change)
+	@$(PYTHON) hack/ci.py venv
+
+test: venv  ## everything CI runs; ends with "stages: N passed, N failed"
+	@$(CI)
+
+sanity: venv  ## ansible-test sanity --venv --python 3.11 (all tests, no ignore entries)
+	@$(CI) sanity
+
+units: venv  ## ansible-test units --venv --python 3.11 (fails if no test is collected)
+	@$(CI) units
+
+emulator-tests: venv  ## the emulator's self-tests and SDK conformance tests (pytest tests/emulator)
+	@$(CI) emulator
+
+integration: venv  ## ansible-test integration against a background emulator
+	@$(CI) integration
+
+lint: venv  ## ansible-lint (profile production, offline)
+	@$(CI) lint
+
+docs: venv  ## antsibull-docs lint-collection-docs --plugin-docs
+	@$(CI) docs
+
+smoke: venv  ## build + install the collection, ansible-doc every module and role
+	@$(CI) smoke
+
+checks: venv  ## action groups vs modules vs doc fragments, changelog fragments (tests/ci)
+	@$(CI) checks
+
+emulator: venv  ## run the emulator in the foreground on port $(EMULATOR_PORT) (for demos; Ctrl-C stops it)
+	@test -f tests/emulator/run.py || { echo "tests/emulator/run.py does not exist yet"; exit 1; }
+	$(VPY) tests/emulator/run.py --port $(EMULATOR_PORT)
+
+demo:  ## (coming) a scripted demo against the emulator
+	@echo "make demo is not available yet"; exit 1
+
+clean:  ## remove test output, build artifacts, caches and the CI work copy (keeps .venv)
+	rm -rf tests/output .ansible .pytest_cache changelogs/.plugin-cache.yaml tests/integration/inventory \
+	       tests/integration/integration_config.yml ./*.tar.gz
+	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	@w=$$($(PYTHON) hack/ci.py workdir) && echo "rm -rf $$w $$w.lock" && rm -rf "$$w" "$$w.lock"
+
+distclean: clean  ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PolarDB (API 2017-08-01): one function per API call, and the snake_case views the modules return.
+
+No signing or HTTP here: every call goes through ``AlibabaClient.call``/``paginate`` (module_utils/alibabacloud.py).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+SERVICE = 'polardb'
+
+# ResetAccount answers 403 ConcurrentTaskExceeded while another task runs on the cluster: "busy, try again".
+# Throttling* and ServiceUnavailable are retried by the client itself.
+BUSY_CODES = ('ConcurrentTaskExceeded',)
+
+# DescribeAccounts accepts PageSize 30, 50 or 100 and answers without a total: page until a short page.
+ACCOUNTS_PAGE_SIZE = 100
+
+CLUSTER_ID_PATTERN = r'pc-[a-z0-9]{1,64}'
+# CreateAccount rule for MySQL: starts with a lowercase letter, ends with a letter or digit, [a-z0-9_].
+ACCOUNT_NAME_PATTERN = r'[a-z](?:[a-z0-9_]*[a-z0-9])?'
+ACCOUNT_NAME_MAX = 32
+PASSWORD_SPECIALS = '!@#$%^&*()_+-='
+ACCOUNT_TYPES = ('Normal', 'Super', 'ReadOnly')
+
+RUNNING = 'Running'
+AVAILABLE = 'Available'
+# Cluster states that do not end by themselves: waiting for Running would only burn wait_timeout.
+CLUSTER_STATES_NOT_WAITED = frozenset(['Stopped', 'Deleting', 'Deleted'])
+ACCOUNT_STATES_NOT_WAITED = frozenset(['Deleting'])
+
+
+# ------------------------------------------------------------------ API calls
+
+def describe_cluster(client, cluster_id):
+    """DescribeDBClusterAttribute: the raw cluster object (flat, no wrapper)."""
+    return client.call('DescribeDBClusterAttribute', {'DBClusterId': cluster_id})
+
+
+def list_accounts(client, cluster_id, account_name=None):
+    """DescribeAccounts, every page (PageSize 100 until a short page); ``account_name`` is passed as the server filter.
+
+    The filter's semantics (exact or prefix) are not documented: callers match names exactly themselves.
+    """
+    params = {'DBClusterId': cluster_id}
+    if account_name:
+        params['AccountName'] = account_name
+    return client.paginate('DescribeAccounts', params, 'Accounts', page_size=ACCOUNTS_PAGE_SIZE, total_key=None)
+
+
+def reset_account(client, cluster_id, account_name, password=None, deadline=None):
+    """ResetAccount (safe to repeat): retried on ConcurrentTaskExceeded until ``deadline`` seconds have passed."""
+    params = {'DBClusterId': cluster_id, 'AccountName': account_name}
+    if password:
+        params['AccountPassword'] = password
+    return client.call('ResetAccount', params, write=True, idempotent=True, busy_codes=BUSY_CODES, deadline=deadline)
+
+
+# ------------------------------------------------------------------ views
+
+def find_account(accounts, account_name):
+    """The raw account named exactly ``account_name``, or None."""
+    for account in accounts:
+        if account.get('AccountName') == account_name:
+            return account
+    return None
+
+
+def normalize_privilege(raw):
+    return dict(db_name=raw.get('DBName'), account_privilege=raw.get('AccountPrivilege'))
+
+
+def normalize_account(raw):
+    """snake_case view of a DescribeAccounts entry (never a password: the API has none to give)."""
+    if raw is None:
+        return None
+    return dict(
+        account_name=raw.get('AccountName'),
+        account_type=raw.get('AccountType'),
+        account_status=raw.get('AccountStatus'),
+        account_lock_state=raw.get('AccountLockState'),
+        account_description=raw.get('AccountDescription') or '',
+        account_password_valid_time=raw.get('AccountPasswordValidTime'),
+        database_privileges=sorted((normalize_privilege(p) for p in raw.get('DatabasePrivileges') or []),
+                                   key=lambda p: (p['db_name'] or '', p['account_privilege'] or '')),
+    )
+
+
+def normalize_cluster(raw):
+    """The few cluster fields the account modules report."""
+    if raw is None:
+        return None
+    return dict(
+        cluster_id=raw.get('DBClusterId'),
+        description=raw.get('DBClusterDescription'),
+        db_type=raw.get('DBType'),
+        db_version=raw.get('DBVersion'),
+        status=raw.get('DBClusterStatus'),
+        lock_mode=raw.get('LockMode'),
+    )
+
+
+def filter_accounts(accounts, account_name=None, account_type=None):
+    """Exact-name and type filters over raw accounts (both optional)."""
+    return [a for a in accounts
+            if (account_name is None or a.get('AccountName') == account_name)
+            and (account_type is None or a.get('AccountType') == account_type)]
+
+
+def describe_names(accounts, limit=10):
+    """'a (Super), b (Normal), ...' for error messages: what was found instead of what was asked for."""
+    if not accounts:
+        return 'none'
+    shown = ['%s (%s)' % (a.get('AccountName'), a.get('AccountType')) for a in accounts[:limit]]
+    if len(accounts) > limit:
+        shown.append('and %d more' % (len(accounts) - limit))
+    return ', '.join(shown)

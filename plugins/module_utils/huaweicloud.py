@@ -71,7 +71,12 @@ def canonical_query(query):
 
 
 def canonical_uri(path):
-    segments = [_enc(unquote(seg)) for seg in path.split('/')]
+    """Decode the whole path, then split and encode each segment (reference 4a step 6, like the SDK and the gateway).
+
+    Decoding per segment instead would keep an encoded slash (``%2F`` in a path argument) as ``%2F`` where the
+    gateway, which decodes first, sees two segments: the signature would not match.
+    """
+    segments = [_enc(seg) for seg in unquote(path).split('/')]
     uri = '/'.join(segments)
     return uri if uri.endswith('/') else uri + '/'
 
@@ -87,10 +92,13 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
         headers['X-Sdk-Content-Sha256'] = 'UNSIGNED-PAYLOAD'
     names = sorted(n.lower() for n in headers if '_' not in n and n.lower() != 'authorization')
     lowered = dict((n.lower(), v) for n, v in headers.items())
-    if 'x-sdk-content-sha256' in lowered:
+    if not body:
+        # the SDK (and so the gateway) hashes an absent body as empty even when the header says UNSIGNED-PAYLOAD
+        payload_hash = EMPTY_SHA256
+    elif 'x-sdk-content-sha256' in lowered:
         payload_hash = lowered['x-sdk-content-sha256']
     else:
-        payload_hash = hashlib.sha256(body or b'').hexdigest()
+        payload_hash = hashlib.sha256(body).hexdigest()
     canonical_headers = ''.join('%s:%s\n' % (n, str(lowered[n]).strip()) for n in names)
     signed_headers = ';'.join(names)
     canonical = '\n'.join([method.upper(), canonical_uri(path), query_string, canonical_headers, signed_headers, payload_hash])

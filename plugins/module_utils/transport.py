@@ -41,6 +41,10 @@ class ApiError(Exception):
         self.attempts = attempts
         super(ApiError, self).__init__(self.describe())
 
+    def __str__(self):
+        # computed when asked: the transport sets ``attempts`` (and may set other fields) after construction
+        return self.describe()
+
     def describe(self):
         text = '%s: %s' % (self.code or 'HTTP %s' % self.http_status, self.message)
         where = '%s %s' % (self.service, self.operation)
@@ -88,7 +92,11 @@ def parse_retry_after(headers):
         try:
             return max(0.0, float(value))
         except ValueError:
-            when = email.utils.parsedate_to_datetime(value) if value else None
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                # neither seconds nor an HTTP date: ignore the header rather than fail the call
+                when = None
             if when is not None:
                 return max(0.0, when.timestamp() - time.time())
     value = headers.get('x-acs-retry-after')

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Huawei Cloud DAS (Data Admin Service): the built-in ("clouddba") account calls and the Cloud-DBA instance list.
+
+One function per API call; no signing or HTTP here (``HuaweiClient.request`` does both).
+There is no API that tells whether the built-in account is logged in (see the module's notes).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+SERVICE = 'das'
+
+# the only documented datastore type of the built-in account calls
+DATASTORE_TYPES = ('MySQL',)
+LANGUAGES = ('en-us', 'zh-cn')
+INSTANCE_ID_PATTERN = r'[A-Za-z0-9]{32,36}'
+
+# "Frequent requests" (HTTP 400): DAS-level throttling, the request was not executed, so it is safe to repeat
+RETRY_CODES = ('DAS.200002',)
+
+LIST_PAGE_SIZE = 200  # documented maximum of ListCloudDbaInstances (default 20)
+MAX_PAGES = 1000      # a guard against a service that never stops paging
+
+# API field -> view field of a Cloud-DBA instance
+INSTANCE_FIELDS = (
+    ('instance_id', 'instance_id'),
+    ('instance_name', 'name'),
+    ('instance_status', 'status'),
+    ('engine_type', 'engine_type'),
+    ('version', 'version'),
+    ('login_flag', 'login_flag'),
+    ('ip', 'ip'),
+    ('port', 'port'),
+)
+
+
+def _headers(language):
+    return {'X-Language': language} if language else None
+
+
+def list_cloud_dba_instances(client, datastore_type, language=None, deadline=None):
+    """Every Cloud-DBA instance of ``datastore_type`` (ListCloudDbaInstances, all pages), as API objects."""
+    instances, offset = [], 0
+    for _page in range(MAX_PAGES):
+        data = client.request('GET', '/v3/{project_id}/instances', 'ListCloudDbaInstances',
+                              query={'datastore_type': datastore_type, 'offset': offset, 'limit': LIST_PAGE_SIZE},
+                              headers=_headers(language), busy_codes=RETRY_CODES, deadline=deadline)
+        page = data.get('instance_list') or []
+        instances.extend(page)
+        offset += len(page)
+        total = data.get('total_count')
+        if not page or (offset >= total if isinstance(total, int) else len(page) < LIST_PAGE_SIZE):
+            break
+    return instances
+
+
+def find_instance(client, instance_id, datastore_type, language=None, deadline=None):
+    """(the normalised view of ``instance_id`` or None, how many instances DAS listed)."""
+    instances = list_cloud_dba_instances(client, datastore_type, language=language, deadline=deadline)
+    for item in instances:
+        if item.get('instance_id') == instance_id:
+            return normalize_instance(item), len(instances)
+    return None, len(instances)
+
+
+def login_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
+    """LoginBuiltInAccount; returns the ``db_user_id`` DAS answers with."""
+    data = client.request('POST', '/v3/{project_id}/instances/%s/login-built-in-account' % instance_id, 'LoginBuiltInAccount',
+                          body={'datastore_type': datastore_type}, headers=_headers(language),
+                          busy_codes=RETRY_CODES, deadline=deadline)
+    return data.get('db_user_id')
+
+
+def logoff_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
+    """LogoffBuiltInAccount (HTTP 200 with an empty body)."""
+    client.request('POST', '/v3/{project_id}/instances/%s/logoff-built-in-account' % instance_id, 'LogoffBuiltInAccount',
+                   body={'datastore_type': datastore_type}, headers=_headers(language),
+                   busy_codes=RETRY_CODES, deadline=deadline)
+
+
+def normalize_instance(item):
+    """The snake_case view of a Cloud-DBA instance (DASInstanceInfo)."""
+    return dict((view, item.get(api)) for api, view in INSTANCE_FIELDS)
+
+
+def account_view(instance_id, datastore_type, state, db_user_id=None):
+    """What the module reports about the built-in account: the state it requested (never a state it read)."""
+    view = dict(instance_id=instance_id, datastore_type=datastore_type, state=state)
+    if db_user_id is not None:
+        view['db_user_id'] = db_user_id
+    return view

@@ -1,0 +1,1 @@
+"""dbgov.cloud local cloud emulator (test-only): see README.md."""

@@ -1,0 +1,35 @@
+"""Fixtures for the emulator's tests (and for the service authors' conformance tests next to them).
+
+``emulator``: a fresh EmulatorServer (seeded state, empty log, with per-service ports) per test.
+``make_emulator(**kwargs)``: start more servers, e.g. ``make_emulator(extra_services=[throwaway_service])``.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = str(Path(__file__).resolve().parents[2])
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+
+from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture
+def make_emulator():
+    started = []
+
+    def factory(**kwargs):
+        kwargs.setdefault('service_ports', True)
+        server = EmulatorServer(**kwargs).start()
+        started.append(server)
+        return server
+    yield factory
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def emulator(make_emulator):  # pylint: disable=redefined-outer-name
+    return make_emulator()

@@ -6,7 +6,7 @@
 PYTHON ?= python3.11
 VENV   := .venv
 VPY    := $(VENV)/bin/python
-CI     := $(VPY) hack/ci.py run
+RUN    := $(VPY) hack/ci.py run
 EMULATOR_PORT ?= 8765
 
 .DEFAULT_GOAL := help
@@ -19,31 +19,31 @@ venv:  ## create/refresh the tool venv in .venv/ (reinstalls only when its requi
 	@$(PYTHON) hack/ci.py venv
 
 test: venv  ## everything CI runs; ends with "stages: N passed, N failed"
-	@$(CI)
+	@$(RUN)
 
 sanity: venv  ## ansible-test sanity --venv --python 3.11 (all tests, no ignore entries)
-	@$(CI) sanity
+	@$(RUN) sanity
 
 units: venv  ## ansible-test units --venv --python 3.11 (fails if no test is collected)
-	@$(CI) units
+	@$(RUN) units
 
 emulator-tests: venv  ## the emulator's self-tests and SDK conformance tests (pytest tests/emulator)
-	@$(CI) emulator
+	@$(RUN) emulator
 
 integration: venv  ## ansible-test integration against a background emulator
-	@$(CI) integration
+	@$(RUN) integration
 
 lint: venv  ## ansible-lint (profile production, offline)
-	@$(CI) lint
+	@$(RUN) lint
 
 docs: venv  ## antsibull-docs lint-collection-docs --plugin-docs
-	@$(CI) docs
+	@$(RUN) docs
 
 smoke: venv  ## build + install the collection, ansible-doc every module and role
-	@$(CI) smoke
+	@$(RUN) smoke
 
 checks: venv  ## action groups vs modules vs doc fragments, changelog fragments (tests/ci)
-	@$(CI) checks
+	@$(RUN) checks
 
 emulator: venv  ## run the emulator in the foreground on port $(EMULATOR_PORT) (for demos; Ctrl-C stops it)
 	@test -f tests/emulator/run.py || { echo "tests/emulator/run.py does not exist yet"; exit 1; }

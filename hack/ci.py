@@ -153,10 +153,9 @@ def pytest(args, cwd, env, timeout, what):
 # venv
 
 
-def venv_fingerprint(python):
-    """Hash of what the venv is built from: requirement files, interpreter."""
+def venv_fingerprint():
+    """Hash of what the venv is built from: the requirement files (and which of them exist)."""
     digest = hashlib.sha256()
-    digest.update(python.encode())
     for path in (CI_REQUIREMENTS, EMULATOR_REQUIREMENTS):
         digest.update(path.encode())
         if os.path.exists(path):
@@ -167,30 +166,30 @@ def venv_fingerprint(python):
 
 def cmd_venv():
     """Create .venv (python3.11) or reuse it; (re)install requirements when their files changed."""
-    python = os.environ.get('CI_PYTHON') or shutil.which('python' + PYTHON_VERSION)
-    if not python:
-        log('FATAL: python%s not found on PATH (set CI_PYTHON)' % PYTHON_VERSION)
-        return 1
     started = time.time()
     env = ci_env()
-    fresh = False
     if os.path.exists(VENV_PY):
         rc, out = run([VENV_PY, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], quiet=True)
         if rc != 0 or out.strip() != PYTHON_VERSION:
             log('.venv is broken or not Python %s: recreating it' % PYTHON_VERSION)
             shutil.rmtree(VENV)
-    if not os.path.exists(VENV_PY):
-        fresh = True
-        if run([python, '-m', 'venv', VENV], env=env)[0] != 0:
-            return 1
-    fingerprint = venv_fingerprint(python)
+    fingerprint = venv_fingerprint()
+    fresh = not os.path.exists(VENV_PY)
     if not fresh and os.path.exists(STAMP):
         with open(STAMP, encoding='utf-8') as handle:
             if handle.read().strip() == fingerprint:
                 log('venv: .venv is up to date')
                 return 0
-    if fresh and run([VENV_PY, '-m', 'pip', 'install', '-q', '--upgrade', 'pip'], env=env)[0] != 0:
-        return 1
+    if fresh:
+        python = os.environ.get('CI_PYTHON') or shutil.which('python' + PYTHON_VERSION)
+        if not python:
+            log('FATAL: python%s not found on PATH (set CI_PYTHON=/path/to/python%s)' % (PYTHON_VERSION, PYTHON_VERSION))
+            return 1
+        if run([python, '-m', 'venv', VENV], env=env)[0] != 0:
+            return 1
+        if run([VENV_PY, '-m', 'pip', 'install', '-q', '--upgrade', 'pip'], env=env)[0] != 0:
+            return 1
+    remove(STAMP)
     cmd = [VENV_PY, '-m', 'pip', 'install', '-q', '-r', CI_REQUIREMENTS]
     if os.path.exists(EMULATOR_REQUIREMENTS):
         cmd += ['-r', EMULATOR_REQUIREMENTS]
@@ -640,11 +639,16 @@ def cmd_run(stages):
 def run_stages(work, stages):
     """The body of cmd_run, holding the work dir lock."""
     started = time.time()
-    namespace, name = galaxy_name()
-    ctx = Context(work, namespace, name)
-    log('=== setup: %s.%s, work dir %s (%s)' % (namespace, name, work, datetime.datetime.now().isoformat(timespec='seconds')))
-    write_get_pip_shim()
-    count = copy_tree(ctx.coll)
+    try:
+        namespace, name = galaxy_name()
+        ctx = Context(work, namespace, name)
+        log('=== setup: %s.%s, work dir %s (%s)' % (namespace, name, work, datetime.datetime.now().isoformat(timespec='seconds')))
+        write_get_pip_shim()
+        count = copy_tree(ctx.coll)
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # report it like a failed stage
+        log('=== setup FAILED: %r' % exc)
+        log('stages: 0 passed, 1 failed')
+        return 1
     log('copied %d files (+ .git) to %s' % (count, ctx.coll))
     run([os.path.join(VENV_BIN, 'ansible'), '--version'], env=ctx.env, quiet=False)
     results = []

@@ -137,11 +137,14 @@ def parse_error(service, operation, resp):
 def classify(busy_codes):
     def _classify(err, is_write, is_idempotent):
         code = err.code or ''
-        if code.startswith(THROTTLE_PREFIXES) or code in UNAVAILABLE_CODES:
+        if code.startswith(THROTTLE_PREFIXES):
             return 'throttle'
         if code in busy_codes:
             return 'busy'
-        if (code in TRANSIENT_CODES or (err.http_status or 0) >= 500) and (not is_write or is_idempotent):
+        # ServiceUnavailable / System.Busy do not prove that a write was not executed: like any 5xx they are
+        # retried for reads and for writes that are idempotent by nature only (DESIGN.md "Errors and retries")
+        transient = code in TRANSIENT_CODES or code in UNAVAILABLE_CODES or (err.http_status or 0) >= 500
+        if transient and (not is_write or is_idempotent):
             return 'transient'
         return None
     return _classify

@@ -158,6 +158,11 @@ class HuaweiClient:
             path = path.replace('{project_id}', quote(self.project_id, safe=''))
         split = urlsplit(self.base)
         full_path = split.path.rstrip('/') + path
+        if any(segment in ('.', '..') for segment in unquote(full_path).split('/')):
+            # requests removes dot segments (even encoded ones reach the server as dots): /users/.. would become
+            # another resource, e.g. the instance itself. No API path argument is ever "." or "..".
+            raise ApiError(self.service, operation, None, 'InvalidPath',
+                           'refusing to send a request whose path has a "." or ".." segment (%s)' % path)
         query_string = canonical_query(query)
         payload = json_body(body) if body is not None else None
         busy = self.busy_codes if busy_codes is None else frozenset(busy_codes)

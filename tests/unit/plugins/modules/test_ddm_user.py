@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ddm_user: the planner (only changed fields, set comparison), validation and the module flow (no network)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+from ansible_collections.dbgov.cloud.plugins.modules import ddm_user
+
+IID = '0a8f1c6baa124e99853719d9257324dfin09'
+PASSWORD = 'Xy7-secret-Pw'
+SK = 'unit-test-secret-key-0000000000000000000001'
+BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
+            secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
+APP = dict(name='app_orders', status='RUNNING', base_authority=['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+           databases=[dict(name='orders'), dict(name='order_items')], description='orders service', password_lifetime=90,
+           created='2023-09-12T07:02:11+0000', password_last_changed='2024-06-01T08:00:00+0000')
+
+
+def params(**kwargs):
+    """Module params as AnsibleModule would hand them over (unset options are None)."""
+    base = dict(instance_id=IID, name='app_orders', state='present', password=None, update_password='on_create', base_authority=None,
+                databases=None, description=None, password_lifetime=None, wait_timeout=300)
+    base.update(kwargs)
+    return base
+
+
+class Recorder:
+    """The ``api`` callables of build_plan: record what would be sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def api(self):
+        return dict(create=lambda body: self.sent.append(('create', body)), update=lambda body: self.sent.append(('update', body)),
+                    delete=lambda: self.sent.append(('delete', None)), reset=lambda pw: self.sent.append(('reset', pw)))
+
+
+def plan_for(current, **kwargs):
+    rec = Recorder()
+    plan, before, after = ddm_user.build_plan(params(**kwargs), copy.deepcopy(current), rec.api())
+    for action in plan.actions:
+        action.call()
+    return plan, before, after, rec.sent
+
+
+# ------------------------------------------------------------------ planner
+
+def test_same_sets_in_another_order_need_nothing():
+    plan, before, after, sent = plan_for(APP, base_authority=['DELETE', 'UPDATE', 'INSERT', 'SELECT', 'SELECT'],
+                                         databases=['order_items', 'orders'], description='orders service', password_lifetime=90)
+    assert not plan and sent == [] and before == after
+
+
+def test_unset_options_are_left_alone():
+    plan, before, after, sent = plan_for(APP)
+    assert not plan and sent == []
+    assert after == before
+
+
+def test_only_changed_fields_are_sent_and_databases_in_full():
+    plan, before, after, sent = plan_for(APP, base_authority=['SELECT', 'INSERT', 'UPDATE', 'DELETE'], databases=['orders', 'billing'],
+                                         description='orders service', password_lifetime=30)
+    assert sent == [('update', dict(databases=[dict(name='billing'), dict(name='orders')], password_lifetime=30))]
+    assert plan.public() == [dict(operation='UpdateDdmUser', status='planned', target=IID + '/app_orders',
+                                  params=dict(databases=['billing', 'orders'], password_lifetime=30))]
+    assert before['databases'] == ['order_items', 'orders'] and after['databases'] == ['billing', 'orders']
+    assert after['password_lifetime'] == 30 and after['base_authority'] == before['base_authority']
+
+
+def test_privileges_compare_as_sets():
+    _plan, _b, after, sent = plan_for(APP, base_authority=['SELECT'])
+    assert sent == [('update', dict(base_authority=['SELECT']))]
+    assert after['base_authority'] == ['SELECT']
+
+
+def test_lifetime_zero_equals_absent_and_empty_description_equals_none():
+    current = dict(APP, description=None)
+    del current['password_lifetime']
+    plan, _b, _a, _s = plan_for(current, password_lifetime=0, description='')
+    assert not plan
+
+
+def test_create_sends_the_set_options_and_never_shows_the_password():
+    plan, before, after, sent = plan_for(None, password=PASSWORD, base_authority=['SELECT', 'INSERT'], databases=['orders'],
+                                         description='new', password_lifetime=0)
+    assert sent == [('create', dict(name='app_orders', password=PASSWORD, base_authority=['INSERT', 'SELECT'], databases=[dict(name='orders')],
+                                    description='new', password_lifetime=0))]
+    assert before is None
+    assert after == dict(name='app_orders', status=None, base_authority=['INSERT', 'SELECT'], databases=['orders'], description='new',
+                         password_lifetime=0, created=None, password_last_changed=None)
+    assert PASSWORD not in json.dumps(plan.public()) and plan.public()[0]['params']['password'] == '********'
+
+
+def test_create_omits_unset_and_empty_lists():
+    _plan, _b, _a, sent = plan_for(None, password=PASSWORD, base_authority=['SELECT'], databases=[])
+    assert sent == [('create', dict(name='app_orders', password=PASSWORD, base_authority=['SELECT']))]
+
+
+@pytest.mark.parametrize('missing', ['password', 'base_authority'])
+def test_create_needs_password_and_privileges(missing):
+    kwargs = dict(password=PASSWORD, base_authority=['SELECT'])
+    kwargs[missing] = None
+    with pytest.raises(ValidationError, match='^%s: required to create' % missing):
+        plan_for(None, **kwargs)
+
+
+def test_empty_databases_never_sent():
+    with pytest.raises(ValidationError, match=r'^databases: an empty list would detach every schema \(order_items, orders\)'):
+        plan_for(APP, databases=[])
+    plan, _b, _a, _s = plan_for(dict(APP, databases=[]), databases=[])
+    assert not plan
+
+
+def test_update_password_always_resets_after_the_update():
+    plan, _b, after, sent = plan_for(APP, password=PASSWORD, update_password='always', description='changed')
+    assert sent == [('update', dict(description='changed')), ('reset', PASSWORD)]
+    assert [a['operation'] for a in plan.public()] == ['UpdateDdmUser', 'ResetDdmUserPassword']
+    assert plan.public()[1]['params'] == dict(password='********')
+    assert 'password' not in after
+
+
+def test_on_create_ignores_the_password_of_an_existing_account():
+    plan, _b, _a, sent = plan_for(APP, password=PASSWORD)
+    assert not plan and sent == []
+
+
+def test_absent():
+    plan, before, after, sent = plan_for(APP, state='absent')
+    assert sent == [('delete', None)] and before['name'] == 'app_orders' and after is None
+    plan, before, after, sent = plan_for(None, state='absent')
+    assert not plan and before is None and after is None
+
+
+# ------------------------------------------------------------------ validation
+
+@pytest.mark.parametrize('kwargs, option', [
+    (dict(name='1bad'), 'name'),
+    (dict(instance_id='0a8f1c6baa124e99853719d9257324df'), 'instance_id'),
+    (dict(base_authority=['SELECT', 'GRANT']), 'base_authority'),
+    (dict(base_authority=[]), 'base_authority'),
+    (dict(password='Sh0rt!'), 'password'),
+    (dict(password_lifetime=70000), 'password_lifetime'),
+    (dict(description='x' * 257), 'description'),
+    (dict(databases=['Orders']), 'databases'),
+    (dict(update_password='always'), 'password'),
+])
+def test_validate_names_the_option(kwargs, option):
+    with pytest.raises(ValidationError) as info:
+        ddm_user.validate(params(**kwargs))
+    assert str(info.value).startswith(option + ': ')
+
+
+# ------------------------------------------------------------------ module flow
+
+class Exit(Exception):
+    def __init__(self, failed, result):
+        super(Exit, self).__init__(result)
+        self.failed = failed
+        self.result = result
+
+
+@pytest.fixture
+def cloud(monkeypatch):
+    """A stateful stand-in for the signed HTTP call: answers by operation and records (operation, kwargs)."""
+    state = dict(calls=[], users={'app_orders': copy.deepcopy(APP)}, errors={})
+
+    def request(self, method, path, operation, **kwargs):
+        state['calls'].append((operation, kwargs))
+        queued = state['errors'].get(operation)
+        if queued:
+            raise queued.pop(0)
+        name = path.rstrip('/').split('/')[-2 if operation == 'ResetDdmUserPassword' else -1]
+        body = kwargs.get('body') or {}
+        if operation == 'ListDdmUsers':
+            users = list(state['users'].values())
+            return dict(users=copy.deepcopy(users), offset=0, limit=128, total=len(users))
+        if operation == 'CreateDdmUser':
+            user = dict(status='RUNNING', created='2024-07-01T00:00:00+0000', password_last_changed='2024-07-01T00:00:00+0000',
+                        description='', databases=[])
+            user.update((k, v) for k, v in body.items() if k != 'password')
+            state['users'][body['name']] = user
+        elif operation == 'UpdateDdmUser':
+            state['users'][name].update(body)
+        elif operation == 'ResetDdmUserPassword':
+            state['users'][name]['password_last_changed'] = '2024-07-02T00:00:00+0000'
+        elif operation == 'DeleteDdmUser':
+            del state['users'][name]
+        return {}
+
+    def exit_json(self, **kwargs):
+        raise Exit(False, kwargs)
+
+    def fail_json(self, **kwargs):
+        raise Exit(True, kwargs)
+
+    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    return state
+
+
+def run_module(monkeypatch, check_mode=False, diff=False, **args):
+    module_args = dict(BASE, instance_id=IID)
+    module_args.update(args)
+    module_args['_ansible_check_mode'] = check_mode
+    module_args['_ansible_diff'] = diff
+    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
+    if hasattr(basic, '_ANSIBLE_PROFILE'):
+        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
+    with pytest.raises(Exit) as info:
+        ddm_user.main()
+    return info.value
+
+
+def ops(cloud):
+    return [c[0] for c in cloud['calls']]
+
+
+NEW = dict(name='svc_new', password=PASSWORD, base_authority=['SELECT'], databases=['orders'])
+
+
+def test_create_then_rerun(cloud, monkeypatch):
+    res = run_module(monkeypatch, diff=True, **NEW)
+    assert not res.failed and res.result['changed'] is True
+    assert ops(cloud) == ['ListDdmUsers', 'CreateDdmUser', 'ListDdmUsers']
+    assert res.result['user']['status'] == 'RUNNING' and res.result['user']['databases'] == ['orders']
+    assert 'password' not in res.result['user']
+    assert res.result['diff']['before'] == {} and res.result['diff']['after']['password'] == '<changed>'
+    assert PASSWORD not in json.dumps(res.result)
+    assert cloud['calls'][1][1]['busy_codes'] == ('DBS.200019', 'DBS.212033') and cloud['calls'][1][1]['deadline'] == 300
+    del cloud['calls'][:]
+    res = run_module(monkeypatch, diff=True, **NEW)
+    assert res.result['changed'] is False and ops(cloud) == ['ListDdmUsers']
+    assert res.result['diff']['before'] == res.result['diff']['after']
+
+
+def test_check_mode_never_writes_or_rereads(cloud, monkeypatch):
+    res = run_module(monkeypatch, check_mode=True, **NEW)
+    assert res.result['changed'] is True and ops(cloud) == ['ListDdmUsers']
+    assert res.result['actions'][0]['status'] == 'planned'
+    assert res.result['user']['name'] == 'svc_new' and res.result['user']['created'] is None
+
+
+def test_change_sends_one_put_with_only_the_changed_fields(cloud, monkeypatch):
+    res = run_module(monkeypatch, diff=True, name='app_orders', base_authority=['SELECT'], databases=['orders', 'order_items'])
+    assert ops(cloud) == ['ListDdmUsers', 'UpdateDdmUser', 'ListDdmUsers']
+    assert cloud['calls'][1][1]['body'] == dict(base_authority=['SELECT'])
+    assert res.result['diff']['before']['base_authority'] == ['DELETE', 'INSERT', 'SELECT', 'UPDATE']
+    assert res.result['diff']['after']['base_authority'] == ['SELECT']
+    assert 'password' not in res.result['diff']['after']
+
+
+def test_password_always(cloud, monkeypatch):
+    res = run_module(monkeypatch, diff=True, name='app_orders', password=PASSWORD, update_password='always')
+    assert res.result['changed'] is True
+    assert ops(cloud) == ['ListDdmUsers', 'ResetDdmUserPassword', 'ListDdmUsers']
+    assert res.result['user']['password_last_changed'] == '2024-07-02T00:00:00+0000'
+    assert res.result['diff']['after']['password'] == '<changed>' and 'password' not in res.result['diff']['before']
+    assert PASSWORD not in json.dumps(res.result)
+
+
+def test_delete_twice(cloud, monkeypatch):
+    res = run_module(monkeypatch, name='app_orders', state='absent')
+    assert res.result['changed'] is True and res.result['user'] is None
+    assert ops(cloud) == ['ListDdmUsers', 'DeleteDdmUser']
+    del cloud['calls'][:]
+    res = run_module(monkeypatch, name='app_orders', state='absent')
+    assert res.result['changed'] is False and ops(cloud) == ['ListDdmUsers']
+
+
+def test_delete_of_an_account_gone_meanwhile_is_ok(cloud, monkeypatch):
+    cloud['errors']['DeleteDdmUser'] = [ApiError('ddm', 'DeleteDdmUser', 400, 'DBS.300327', 'The account does not exist.', 'req-1')]
+    res = run_module(monkeypatch, name='app_orders', state='absent')
+    assert not res.failed and res.result['changed'] is True
+
+
+def test_bad_input_makes_no_request(cloud, monkeypatch):
+    for args in (dict(name='bad-name'), dict(name='x', password='short'), dict(name='x', password_lifetime=70000),
+                 dict(name='x', base_authority=['SELECT', 'GRANT'])):
+        res = run_module(monkeypatch, **args)
+        assert res.failed, args
+    assert cloud['calls'] == []
+
+
+def test_create_without_password_fails_before_any_write(cloud, monkeypatch):
+    res = run_module(monkeypatch, name='svc_new', base_authority=['SELECT'])
+    assert res.failed and res.result['msg'].startswith('password: required to create')
+    assert ops(cloud) == ['ListDdmUsers']
+
+
+def test_api_error_reports_code_and_request_id(cloud, monkeypatch):
+    cloud['errors']['CreateDdmUser'] = [ApiError('ddm', 'CreateDdmUser', 400, 'DBS.300300', 'Failed to create a DDM account', 'req-42')]
+    res = run_module(monkeypatch, **NEW)
+    assert res.failed
+    assert 'DBS.300300' in res.result['msg'] and 'req-42' in res.result['msg']
+    assert res.result['error_code'] == 'DBS.300300' and res.result['request_id'] == 'req-42'
+    assert res.result['actions'][0]['status'] == 'failed'
+    assert PASSWORD not in json.dumps(res.result)

@@ -128,9 +128,26 @@ def test_throttled_write_is_retried_too():
 
 
 def test_alibaba_throttling_codes_are_retried():
-    transport, fake = make_transport([ALI_THROTTLE, response(503, {'Code': 'ServiceUnavailable', 'Message': 'x'}), OK])
+    throttled = [ALI_THROTTLE, response(400, {'Code': 'Throttling', 'Message': 'x'}), response(400, {'Code': 'Rejected.Throttling'}),
+                 response(400, {'Code': 'Throttling.Api.Concurrency', 'Message': 'x'}), OK]
+    transport, fake = make_transport(throttled)
     assert alibaba_client(transport).call('ResetAccount', {'DBClusterId': 'pc-1'}, write=True) == {'users': []}
-    assert len(fake.sleeps) == 2
+    assert len(fake.sleeps) == 4
+
+
+@pytest.mark.parametrize('code,status', [('ServiceUnavailable', 503), ('System.Busy', 400), ('InternalError', 500), ('UnknownError', 400)])
+def test_alibaba_unavailable_codes_retry_reads_and_idempotent_writes_only(code, status):
+    """ServiceUnavailable does not prove the write was not executed (it is the emulator's '5xx' fault too).
+    (Bug fixed: ServiceUnavailable and System.Busy were treated like throttling and retried for every write.)"""
+    failure = response(status, {'Code': code, 'Message': 'temporary failure', 'RequestId': 'R-U'})
+    transport, _fake = make_transport([failure, OK])
+    with pytest.raises(ApiError) as info:
+        alibaba_client(transport).call('AttachThing', {'Id': '1'}, write=True)
+    assert len(transport.session.requests) == 1 and info.value.code == code
+    for write, idempotent in ((False, False), (True, True)):
+        transport, _fake = make_transport([failure, OK])
+        alibaba_client(transport).call('Thing', {'Id': '1'}, write=write, idempotent=idempotent)
+        assert len(transport.session.requests) == 2
 
 
 def test_endless_throttling_fails_clearly_after_a_bounded_time():

@@ -1,0 +1,344 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Huawei Cloud DCS (Distributed Cache Service, Redis) ACL accounts: one function per API call, the input
+rules, the normaliser that turns an API account into the view the modules return, and ``AclInstance``:
+the accounts of one instance during one module run (find, instance readiness, write + wait).
+
+Shared by ``dcs_acl_role``, ``dcs_acl_account`` and ``dcs_acl_account_info``. No signing or HTTP here:
+every call goes through ``HuaweiClient.request`` (module_utils/huaweicloud.py).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from urllib.parse import quote
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
+    ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
+)
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+
+SERVICE = 'dcs'
+
+# --- documented rules (reference §2.2, §2.3) ------------------------------------------------------
+ROLES = ('read', 'write')
+READ_POLICIES = ('master', 'replica', 'master-replica')
+# The instance and account ID formats are not documented: only what is safe in a URL path segment is checked.
+ID_PATTERN = r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}'
+ID_RULE = '1 to 64 letters, digits, "-" or "_"'
+NAME_PATTERN = r'[A-Za-z][A-Za-z0-9_-]{0,63}'
+NAME_RULE = '1 to 64 characters, starts with a letter, only letters, digits, "-" and "_"'
+# SDK and API page list; a newer page also lists ' and ", refused here until confirmed (see the modules' notes)
+PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+|{},<.>/?'
+PASSWORD_MIN, PASSWORD_MAX = 8, 64
+DESCRIPTION_MAX = 1024
+DEFAULT_TYPE = 'default'
+DEFAULT_NAME = 'default'
+WAIT_TIMEOUT_MAX = 7200
+
+# 400 "instance busy / not running / another operation": the request was not executed, safe to send again
+# (reference §2.5, from the Terraform provider's retry list)
+BUSY_CODES = frozenset((
+    'DCS.4026', 'DCS.4049', 'DCS.4096', 'DCS.4097', 'DCS.4111', 'DCS.4113', 'DCS.4114', 'DCS.4115', 'DCS.4116',
+    'DCS.4117', 'DCS.4118', 'DCS.4120', 'DCS.4121', 'DCS.4231', 'DCS.4975', 'CBC.99003651',
+))
+
+# instance statuses: RUNNING serves; these never turn into RUNNING by waiting
+INSTANCE_DEAD = frozenset(('CREATEFAILED', 'ERROR', 'FROZEN'))
+# account statuses that end a wait with a failure, per kind of change
+FAILED_STATUSES = {
+    'create': frozenset(('CREATEFAILED', 'ERROR')),
+    'update': frozenset(('ERROR',)),
+    'delete': frozenset(('DELETEFAILED', 'ERROR')),
+}
+# polling: first poll right after the write, then 1 s, 1.5 s, 2.25 s ... up to 10 s between reads
+POLL_INTERVAL = 1.0
+POLL_MAX_INTERVAL = 10.0
+
+ACCOUNTS_PATH = '/v2/{project_id}/instances/%s/accounts'
+ACCOUNT_PATH = '/v2/{project_id}/instances/%s/accounts/%s'
+INSTANCE_PATH = '/v2/{project_id}/instances/%s'
+JOB_PATH = '/v2/{project_id}/jobs/%s'
+
+
+def _seg(value):
+    return quote(str(value), safe='')
+
+
+# --- validation (no request is sent before these pass) ---------------------------------------------
+
+def check_id(option, value):
+    check_pattern(option, value, ID_PATTERN, ID_RULE)
+
+
+def check_name(option, value):
+    check_pattern(option, value, NAME_PATTERN, NAME_RULE)
+
+
+def check_account_password(option, value, name=None):
+    """8-64 characters, 3 of 4 classes, only the documented specials, no ':', not the name forwards or backwards."""
+    check_password(option, value, PASSWORD_MIN, PASSWORD_MAX, PASSWORD_SPECIALS, forbid=(':',), username=name)
+
+
+def check_description(option, value):
+    check_length(option, value, DESCRIPTION_MAX)
+
+
+def check_wait_timeout(option, value):
+    check_range(option, value, 1, WAIT_TIMEOUT_MAX)
+
+
+# --- API calls --------------------------------------------------------------------------------------
+
+def list_accounts(client, instance_id):
+    """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
+    data = client.request('GET', ACCOUNTS_PATH % _seg(instance_id), 'ListAclAccounts')
+    return data.get('accounts') or []
+
+
+def show_instance(client, instance_id):
+    return client.request('GET', INSTANCE_PATH % _seg(instance_id), 'ShowInstance')
+
+
+def show_job(client, job_id):
+    return client.request('GET', JOB_PATH % _seg(job_id), 'ShowJobInfo')
+
+
+def create_account(client, instance_id, body, deadline=None):
+    return client.request('POST', ACCOUNTS_PATH % _seg(instance_id), 'CreateAclAccount', body=body,
+                          busy_codes=BUSY_CODES, deadline=deadline)
+
+
+def update_role(client, instance_id, account_id, body, deadline=None):
+    """PUT .../role with only the fields to change; returns the job id (the change is asynchronous)."""
+    data = client.request('PUT', (ACCOUNT_PATH + '/role') % (_seg(instance_id), _seg(account_id)), 'UpdateAclAccount',
+                          body=body, busy_codes=BUSY_CODES, deadline=deadline)
+    return data.get('job_id')
+
+
+def update_description(client, instance_id, account_id, description, deadline=None):
+    """Synchronous (204)."""
+    return client.request('PUT', ACCOUNT_PATH % (_seg(instance_id), _seg(account_id)), 'UpdateAclAccountRemark',
+                          body={'description': description}, busy_codes=BUSY_CODES, deadline=deadline)
+
+
+def reset_password(client, instance_id, account_id, password, deadline=None):
+    data = client.request('PUT', (ACCOUNT_PATH + '/password/reset') % (_seg(instance_id), _seg(account_id)),
+                          'ResetAclAccountPassWord', body={'new_password': password}, busy_codes=BUSY_CODES, deadline=deadline)
+    # documented: the lock fields are null unless the account is locked, which means the reset was refused
+    if data.get('lock_time_left') not in (None, '', '0'):
+        raise ApiError(SERVICE, 'ResetAclAccountPassWord', 200, data.get('code') or 'AccountLocked',
+                       'the account is locked (%s left): %s' % (data.get('lock_time_left'), data.get('message') or ''))
+    return data
+
+
+def delete_account(client, instance_id, account_id, deadline=None):
+    return client.request('DELETE', ACCOUNT_PATH % (_seg(instance_id), _seg(account_id)), 'DeleteAclAccount',
+                          busy_codes=BUSY_CODES, deadline=deadline)
+
+
+# --- views ------------------------------------------------------------------------------------------
+
+def account_view(account):
+    """The snake_case view the modules return (never a password: the API has none to give)."""
+    if account is None:
+        return None
+    return dict(
+        id=account.get('account_id'),
+        name=account.get('account_name'),
+        type=account.get('account_type'),
+        role=account.get('account_role'),
+        read_policy=account.get('account_read_policy'),
+        status=account.get('status'),
+        description=account.get('description') or '',
+    )
+
+
+def select(accounts, name=None, account_id=None):
+    """The API object with that exact name (case-sensitive) or id, or None."""
+    for account in accounts:
+        if account_id is not None and account.get('account_id') == account_id:
+            return account
+        if account_id is None and name is not None and account.get('account_name') == name:
+            return account
+    return None
+
+
+def role_changes(view, role=None, read_policy=None):
+    """The role-change body: only the fields that are given and differ from ``view``."""
+    body = {}
+    if role is not None and role != view.get('role'):
+        body['account_role'] = role
+    if read_policy is not None and read_policy != view.get('read_policy'):
+        body['account_read_policy'] = read_policy
+    return body
+
+
+def apply_role_changes(view, body):
+    """``view`` as it will be once ``body`` took effect."""
+    after = dict(view)
+    if 'account_role' in body:
+        after['role'] = body['account_role']
+    if 'account_read_policy' in body:
+        after['read_policy'] = body['account_read_policy']
+    return after
+
+
+def _matches(account, expect):
+    """True when every expected API field has its value (fields the API does not report are not judged)."""
+    return all(account.get(key) == value for key, value in (expect or {}).items() if key in account)
+
+
+# --- one instance during one module run -------------------------------------------------------------
+
+class AclInstance:
+    """The ACL accounts of one DCS instance during one module run.
+
+    Reads the account list once (``find``), checks once before the first write that the instance is RUNNING,
+    performs writes (busy codes retried within ``wait_timeout``), waits for the asynchronous ones and remembers
+    the end state a wait saw, so that the final re-read costs no extra call.
+    """
+
+    def __init__(self, module, instance_id, sleep=None, clock=None):
+        self.client = module.client(SERVICE)
+        self.instance_id = instance_id
+        self.wait = module.params.get('wait', True)
+        self.timeout = module.params.get('wait_timeout') or 300
+        self.sleep, self.clock = sleep, clock
+        self.job_id = None
+        self.latest = None      # the API account seen by the last wait, while no later write changed it
+        self._running = False
+
+    # reads
+    def accounts(self):
+        return list_accounts(self.client, self.instance_id)
+
+    def find(self, name=None, account_id=None):
+        return select(self.accounts(), name, account_id)
+
+    def missing(self, name=None, account_id=None, count=None):
+        what = 'named %r' % name if account_id is None else 'with ID %r' % account_id
+        return ValidationError('no ACL account %s on DCS instance %s (the instance lists %s account(s))'
+                               % (what, self.instance_id, '?' if count is None else count))
+
+    def reread(self, name=None, account_id=None):
+        """The end state: what the last wait saw, else one list call."""
+        if self.latest is not None:
+            return account_view(self.latest)
+        return account_view(self.find(name, account_id))
+
+    def ensure_running(self):
+        """Once per run, before the first write: the instance must be RUNNING (waits while it is busy)."""
+        if self._running:
+            return
+        seen = {}
+
+        def probe():
+            seen['status'] = show_instance(self.client, self.instance_id).get('status')
+            return seen['status'] == 'RUNNING' or seen['status'] in INSTANCE_DEAD
+
+        self._wait(probe)
+        status = seen['status']
+        if status != 'RUNNING':
+            waited = '' if status in INSTANCE_DEAD else ' after %s s (wait_timeout)' % self.timeout
+            raise ApiError(SERVICE, 'ShowInstance', None, 'InstanceNotRunning',
+                           'DCS instance %s is %s, not RUNNING%s' % (self.instance_id, status, waited))
+        self._running = True
+
+    # writes (each checks the instance first, retries busy codes until wait_timeout, then waits if asked)
+    def create(self, name, role, password, description=None, wait=None):
+        self.ensure_running()
+        body = dict(account_name=name, account_role=role, account_password=password)
+        if description:
+            body['description'] = description
+        create_account(self.client, self.instance_id, body, deadline=self.timeout)
+        self.latest = None
+        if self._should_wait(wait):
+            return self.wait_for('create', 'CreateAclAccount', name=name, expect=dict(account_role=role))
+        return None
+
+    def change_role(self, account_id, name, body, wait=None):
+        self.ensure_running()
+        self.job_id = update_role(self.client, self.instance_id, account_id, body, deadline=self.timeout)
+        self.latest = None
+        if self._should_wait(wait):
+            return self.wait_for('update', 'UpdateAclAccount', account_id=account_id, name=name, expect=body)
+        return None
+
+    def set_description(self, account_id, description):
+        self.ensure_running()
+        update_description(self.client, self.instance_id, account_id, description, deadline=self.timeout)
+        self.latest = None
+
+    def set_password(self, account_id, name, password, wait=None):
+        self.ensure_running()
+        reset_password(self.client, self.instance_id, account_id, password, deadline=self.timeout)
+        self.latest = None
+        if self._should_wait(wait):
+            return self.wait_for('update', 'ResetAclAccountPassWord', account_id=account_id, name=name)
+        return None
+
+    def delete(self, account_id, name, wait=None):
+        self.ensure_running()
+        delete_account(self.client, self.instance_id, account_id, deadline=self.timeout)
+        self.latest = None
+        if self._should_wait(wait):
+            self.wait_for('delete', 'DeleteAclAccount', account_id=account_id, name=name)
+
+    # waits
+    def _should_wait(self, wait):
+        return self.wait if wait is None else wait
+
+    def _wait(self, probe):
+        return wait_until(probe, self.timeout, interval=POLL_INTERVAL, max_interval=POLL_MAX_INTERVAL,
+                          sleep=self.sleep, clock=self.clock)
+
+    def wait_for(self, kind, operation, account_id=None, name=None, expect=None):
+        """Poll the list until the change of ``kind`` (create/update/delete) ended; return the API account.
+
+        Ends well on AVAILABLE with the ``expect``-ed API fields (create/update) or when the account is gone
+        (delete, also ``DELETED``); raises ApiError on a failed status or after ``wait_timeout``.
+        """
+        failed = FAILED_STATUSES[kind]
+        seen = {}
+
+        def probe():
+            account = select(self.accounts(), name if account_id is None else None, account_id)
+            seen['account'] = account
+            if account is None:
+                return 'gone' if kind == 'delete' else None
+            status = account.get('status')
+            if kind == 'delete' and status == 'DELETED':
+                return 'gone'
+            if status in failed:
+                return 'failed'
+            if kind != 'delete' and status == 'AVAILABLE' and _matches(account, expect):
+                return 'done'
+            return None
+
+        outcome = self._wait(probe)
+        account = seen.get('account')
+        if outcome == 'done':
+            self.latest = account
+            return account
+        if outcome == 'gone':
+            return None
+        label = name or account_id
+        if outcome == 'failed':
+            raise ApiError(SERVICE, operation, None, 'AccountStatusError', 'ACL account %r ended in status %s%s'
+                           % (label, account.get('status'), self._job_detail(operation)))
+        status = account.get('status') if account else 'not listed yet'
+        raise ApiError(SERVICE, operation, None, 'WaitTimeout', 'ACL account %r is still %s after %s s (wait_timeout)'
+                       % (label, status, self.timeout))
+
+    def _job_detail(self, operation):
+        """The job's failure reason, when the role change's job can be queried (UNVERIFIED that it can)."""
+        if operation != 'UpdateAclAccount' or not self.job_id:
+            return ''
+        try:
+            job = show_job(self.client, self.job_id)
+        except ApiError:
+            return ' (job %s)' % self.job_id
+        reason = job.get('fail_reason')
+        return ' (job %s: %s%s)' % (self.job_id, job.get('status'), ', %s' % reason if reason else '')

@@ -1,0 +1,324 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dcs_acl_account
+short_description: Manage Huawei Cloud DCS (Redis) ACL accounts
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance,
+    with their role, read policy, description and password.
+  - The account is found by listing the instance's ACL accounts once (the API has no lookup by name); only what
+    differs is changed. Creating, changing the role or the password and deleting are asynchronous; the module polls
+    the account list until the account is C(AVAILABLE) again (or gone), for at most O(wait_timeout) seconds.
+  - To change only the role of an account, M(dbgov.cloud.dcs_acl_role) is the smaller tool; to list accounts, use
+    M(dbgov.cloud.dcs_acl_account_info).
+options:
+  instance_id:
+    description:
+      - The ID of the DCS instance.
+    type: str
+    required: true
+  account_name:
+    description:
+      - The name of the ACL account (exact, case-sensitive), 1 to 64 characters, starting with a letter, with only
+        letters, digits, C(-) and C(_).
+      - The C(default) account belongs to the instance; it can be neither created nor deleted.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the account, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  role:
+    description:
+      - V(read) (read-only) or V(write) (read and write). Required to create the account; when omitted for an existing
+        account, its role is left as it is.
+    type: str
+    choices: [read, write]
+  read_policy:
+    description:
+      - Where the account's reads go. V(master), V(replica) or V(master-replica) (both). When omitted, left as it is.
+      - The API applies it only on Proxy Cluster instances with read/write splitting enabled and on read/write
+        splitting instances. It cannot be given at creation, so on a new account it is set right after the
+        creation finished (the module then waits for the creation even with O(wait=false)).
+    type: str
+    choices: [master, replica, master-replica]
+  password:
+    description:
+      - The account password. Required to create the account; see O(update_password) for existing accounts.
+      - 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
+        characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not
+        contain the account name forwards or backwards.
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets O(password) only when the module creates the account.
+      - V(always) resets the password of an existing account to O(password) on every run (the API cannot tell
+        whether it already is that password, so such a run always reports a change).
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  description:
+    description:
+      - The account description, up to 1024 characters. An empty string clears it; when omitted, it is left as it is.
+    type: str
+  wait:
+    description:
+      - Wait until asynchronous changes finished (the account is C(AVAILABLE) again, or gone after a delete).
+      - With V(false), the module returns after its last request was accepted; when a run makes two asynchronous
+        changes to one account (password and role), it still waits between them.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for each asynchronous change, and to keep retrying while the instance answers that it is
+        busy (1 to 7200).
+    type: int
+    default: 300
+notes:
+  - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
+    errors; RV(account.password) shows V(<changed>) when the run sets it.
+  - Password special characters are those of the vendor SDK and API pages; one newer page also lists C(') and
+    C("), which are refused here until confirmed (UNVERIFIED).
+  - Before its first write the module reads the instance once and requires it to be C(RUNNING) (it waits while the
+    instance is busy). A run that changes nothing makes exactly one call (the account list); check mode never writes
+    and never reads the instance.
+  - The instance-busy answers (C(DCS.4026), C(DCS.4049) and the others the API uses for a running backup, restore,
+    restart, resize, upgrade and so on) are retried with backoff within O(wait_timeout); such a request was not executed.
+  - Whether the ACL APIs may change the C(default) account is not documented (UNVERIFIED); the module refuses to change
+    it (its password belongs to the instance password APIs) and only reports it when it already matches.
+  - Whether a deleted account lingers in the list as C(DELETED) is not documented (UNVERIFIED); the module treats
+    C(DELETED) like gone.
+  - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:create), C(dcs:aclaccount:modify) and
+    C(dcs:aclaccount:delete) as used, and read access to the instance.
+extends_documentation_fragment:
+  - dbgov.cloud.huaweicloud
+  - dbgov.cloud.attributes
+  - dbgov.cloud.attributes.action_group_huaweicloud
+attributes:
+  check_mode:
+    support: full
+    details: Reads the account list and reports the planned changes without making them.
+  diff_mode:
+    support: full
+    details: The password shows as V(<changed>) when the run sets it.
+  idempotent:
+    support: partial
+    details: With O(update_password=always) every run resets the password and reports a change; otherwise full.
+author:
+  - dbgov.cloud contributors (@dbgov)
+'''
+
+EXAMPLES = r'''
+- name: A read-only account for the BI dashboards
+  dbgov.cloud.dcs_acl_account:
+    region: cn-north-4
+    instance_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
+    account_name: bi_readonly
+    role: read
+    password: "{{ vault_bi_redis_password }}"
+    description: BI dashboards (read-only)
+
+- name: Govern the accounts of the orders cache with shared connection settings
+  module_defaults:
+    group/dbgov.cloud.huaweicloud:
+      region: cn-north-4
+      project_id: "{{ hw_project_id }}"
+  block:
+    - name: Rotate the password of the payments service account
+      dbgov.cloud.dcs_acl_account:
+        instance_id: "{{ orders_cache_id }}"
+        account_name: svc_payments
+        role: write
+        password: "{{ vault_svc_payments_redis_password }}"
+        update_password: always
+
+    - name: Remove the account of a contractor who left
+      dbgov.cloud.dcs_acl_account:
+        instance_id: "{{ orders_cache_id }}"
+        account_name: jdoe
+        state: absent
+'''
+
+RETURN = r'''
+account:
+  description:
+    - The ACL account. After a real change, as listed at the end of the run; in check mode, as it would be;
+      V({}) when the account is absent at the end.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The account ID (V(null) in check mode for an account still to be created).
+      type: str
+      sample: 7c1e5a2b-4f3d-4e9a-8b6c-2d1f0e9a8b7c
+    name:
+      description: The account name.
+      type: str
+      sample: bi_readonly
+    type:
+      description: V(normal), or V(default) for the instance's built-in account.
+      type: str
+      sample: normal
+    role:
+      description: V(read) or V(write).
+      type: str
+      sample: read
+    read_policy:
+      description: V(master), V(replica), V(master-replica), or V(null) when not set (the instance setting applies).
+      type: str
+      sample: null
+    status:
+      description: C(AVAILABLE), C(CREATING), C(UPDATING), C(ERROR) and so on.
+      type: str
+      sample: AVAILABLE
+    description:
+      description: The account description (empty when none).
+      type: str
+      sample: BI dashboards (read-only)
+    password:
+      description: V(<changed>) when this run set (or in check mode would set) the password; absent otherwise. Never the password.
+      type: str
+      returned: when the password is set
+      sample: <changed>
+job_id:
+  description: The job ID the API returned for the last role change; V(null) when there was none or in check mode.
+  returned: success
+  type: str
+  sample: 8abf4a0d7b2c4f8e9a1c2b3d4e5f6a7b
+actions:
+  description: The API operations planned (check mode) or performed, in order. Passwords show as C(********).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - operation: CreateAclAccount
+      status: done
+      target: bi_readonly
+      params: {account_name: bi_readonly, account_role: read, account_password: '********', description: BI dashboards (read-only)}
+'''
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError,
+)
+from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
+
+
+def validate(params):
+    dcs.check_id('instance_id', params['instance_id'])
+    dcs.check_name('account_name', params['account_name'])
+    dcs.check_account_password('password', params['password'], params['account_name'])
+    dcs.check_description('description', params['description'])
+    dcs.check_wait_timeout('wait_timeout', params['wait_timeout'])
+    if params['account_name'] == dcs.DEFAULT_NAME and params['state'] == 'absent':
+        raise ValidationError('account_name: the default account belongs to the instance and cannot be deleted')
+
+
+def plan_create(acl, params):
+    plan, name = Plan(), params['account_name']
+    if name == dcs.DEFAULT_NAME:
+        raise ValidationError('account_name: the default account belongs to the instance and cannot be created')
+    missing = [option for option in ('role', 'password') if params[option] is None]
+    if missing:
+        raise ValidationError('%s: required to create ACL account %r' % (', '.join(missing), name))
+    policy = params['read_policy']
+    shown = dict(account_name=name, account_role=params['role'], account_password=SECRET_PLACEHOLDER)
+    if params['description']:
+        shown['description'] = params['description']
+    plan.add('CreateAclAccount', lambda: acl.create(name, params['role'], params['password'], params['description'],
+                                                    wait=True if policy else None), target=name, **shown)
+    if policy:
+        plan.add('UpdateAclAccount', lambda: acl.change_role(acl.latest['account_id'], name, dict(account_read_policy=policy)),
+                 target=name, account_read_policy=policy)
+    after = dict(id=None, name=name, type='normal', role=params['role'], read_policy=policy, status='AVAILABLE',
+                 description=params['description'] or '', password=DIFF_CHANGED)
+    return plan, None, after
+
+
+def plan_update(acl, current, params):
+    plan = Plan()
+    before = dcs.account_view(current)
+    account_id, name = before['id'], before['name']
+    body = dcs.role_changes(before, params['role'], params['read_policy'])
+    after = dcs.apply_role_changes(before, body)
+    description = params['description']
+    set_password = params['password'] is not None and params['update_password'] == 'always'
+    if description is not None and description != before['description']:
+        plan.add('UpdateAclAccountRemark', lambda: acl.set_description(account_id, description), target=name, description=description)
+        after['description'] = description
+    if set_password:
+        # a role change follows: wait for the reset even with wait=false
+        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, params['password'], wait=True if body else None),
+                 target=name, new_password=SECRET_PLACEHOLDER)
+        after['password'] = DIFF_CHANGED
+    if body:
+        plan.add('UpdateAclAccount', lambda: acl.change_role(account_id, name, body), target=name, **body)
+    if plan and before['type'] == dcs.DEFAULT_TYPE:
+        raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (planned: %s)'
+                              % (name, ', '.join(a.operation for a in plan.actions)))
+    return plan, before, after
+
+
+def plan_delete(acl, current):
+    plan = Plan()
+    before = dcs.account_view(current)
+    if before['type'] == dcs.DEFAULT_TYPE:
+        raise ValidationError('account_name: %r is the default account of the instance and cannot be deleted' % before['name'])
+    plan.add('DeleteAclAccount', lambda: acl.delete(before['id'], before['name']), target=before['name'])
+    return plan, before, {}
+
+
+def build_plan(acl, current, params):
+    if params['state'] == 'absent':
+        return plan_delete(acl, current) if current is not None else (Plan(), None, {})
+    if current is None:
+        return plan_create(acl, params)
+    return plan_update(acl, current, params)
+
+
+def run(module):
+    params = module.params
+    validate(params)
+    acl = dcs.AclInstance(module, params['instance_id'])
+    current = acl.find(name=params['account_name'])
+    plan, before, after = build_plan(acl, current, params)
+
+    def reread():
+        if params['state'] == 'absent':
+            return {} if acl.wait else (dcs.account_view(acl.find(name=params['account_name'])) or {})
+        view = acl.reread(name=params['account_name'])
+        if view is not None and after and 'password' in after:
+            view['password'] = DIFF_CHANGED
+        return view
+
+    module.finish(plan, before, after, key='account', reread=reread, job_id=lambda: acl.job_id)
+
+
+def main():
+    module = HuaweiCloudModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True),
+            account_name=dict(type='str', required=True),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            role=dict(type='str', choices=list(dcs.ROLES)),
+            read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
+            password=dict(type='str', no_log=True),
+            update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+            description=dict(type='str'),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dcs_acl_account_info
+short_description: List the ACL accounts of a Huawei Cloud DCS (Redis) instance
+version_added: 0.1.0
+description:
+  - Lists the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance with one call
+    (C(GET /v2/{project_id}/instances/{instance_id}/accounts)), optionally only the one with a given name.
+  - Passwords are never returned (the API has none to give).
+options:
+  instance_id:
+    description:
+      - The ID of the DCS instance.
+    type: str
+    required: true
+  account_name:
+    description:
+      - Return only the account with this name (exact, case-sensitive); an empty list when there is none.
+    type: str
+notes:
+  - The API has no name filter and no pagination; the module lists every account and filters locally.
+  - Needs the IAM permission C(dcs:aclaccount:list).
+extends_documentation_fragment:
+  - dbgov.cloud.huaweicloud
+  - dbgov.cloud.attributes.info_module
+  - dbgov.cloud.attributes.action_group_huaweicloud
+author:
+  - dbgov.cloud contributors (@dbgov)
+'''
+
+EXAMPLES = r'''
+- name: List the ACL accounts of the orders cache
+  dbgov.cloud.dcs_acl_account_info:
+    region: cn-north-4
+    instance_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
+  register: acl
+
+- name: Fail when an account can write although it should not
+  ansible.builtin.assert:
+    that: acl.accounts | selectattr('name', 'in', read_only_accounts) | selectattr('role', 'eq', 'write') | list | length == 0
+
+- name: Look up one account with shared connection settings
+  module_defaults:
+    group/dbgov.cloud.huaweicloud:
+      region: cn-north-4
+      project_id: "{{ hw_project_id }}"
+  dbgov.cloud.dcs_acl_account_info:
+    instance_id: "{{ orders_cache_id }}"
+    account_name: svc_payments
+  register: svc_payments
+'''
+
+RETURN = r'''
+accounts:
+  description: The ACL accounts, in the order the API lists them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The account ID.
+      type: str
+      sample: 7c1e5a2b-4f3d-4e9a-8b6c-2d1f0e9a8b7c
+    name:
+      description: The account name.
+      type: str
+      sample: bi_readonly
+    type:
+      description: V(normal), or V(default) for the instance's built-in account.
+      type: str
+      sample: normal
+    role:
+      description: V(read) or V(write).
+      type: str
+      sample: read
+    read_policy:
+      description: V(master), V(replica), V(master-replica), or V(null) when not set (the instance setting applies).
+      type: str
+      sample: null
+    status:
+      description: C(AVAILABLE), C(CREATING), C(UPDATING), C(ERROR) and so on.
+      type: str
+      sample: AVAILABLE
+    description:
+      description: The account description (empty when none).
+      type: str
+      sample: BI dashboards (read-only)
+'''
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
+
+
+def validate(params):
+    dcs.check_id('instance_id', params['instance_id'])
+    dcs.check_name('account_name', params['account_name'])
+
+
+def run(module):
+    params = module.params
+    validate(params)
+    accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
+    name = params['account_name']
+    views = [dcs.account_view(a) for a in accounts if name is None or a.get('account_name') == name]
+    module.ansible.exit_json(changed=False, accounts=views)
+
+
+def main():
+    module = HuaweiCloudModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True),
+            account_name=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

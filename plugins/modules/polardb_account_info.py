@@ -38,7 +38,7 @@ extends_documentation_fragment:
   - dbgov.cloud.attributes.info_module
   - dbgov.cloud.attributes.action_group_alibabacloud
 author:
-  - dbgov.cloud contributors
+  - dbgov.cloud contributors (@dbgov)
 '''
 
 EXAMPLES = r'''

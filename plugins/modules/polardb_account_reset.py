@@ -84,7 +84,7 @@ attributes:
       - The cloud cannot tell whether a reset is needed, so every run resets the permissions and reports a change.
       - Repeating the reset is harmless.
 author:
-  - dbgov.cloud contributors
+  - dbgov.cloud contributors (@dbgov)
 '''
 
 EXAMPLES = r'''
@@ -217,7 +217,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, AlibabaCloudModule, Plan, ValidationError, check_length, check_password, check_pattern,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, AlibabaCloudModule, Plan, check_length, check_password, check_pattern,
     check_range, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb

@@ -34,6 +34,14 @@ class Exit(Exception):
         self.result = result
 
 
+def exit_json(self, **result):  # pylint: disable=unused-argument
+    raise Exit(False, result)
+
+
+def fail_json(self, **result):  # pylint: disable=unused-argument
+    raise Exit(True, result)
+
+
 @pytest.fixture
 def cloud(monkeypatch):
     state = dict(calls=[], errors=[], accounts=[account('saas_admin', 'Super'), account('ops_readonly', 'ReadOnly')]
@@ -49,8 +57,8 @@ def cloud(monkeypatch):
         return dict(Accounts=page, PageNumber=number, PageRecordCount=len(page), RequestId='r')
 
     monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', call)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', lambda self, **kw: (_ for _ in ()).throw(Exit(False, kw)))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', lambda self, **kw: (_ for _ in ()).throw(Exit(True, kw)))
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
     return state
 
 

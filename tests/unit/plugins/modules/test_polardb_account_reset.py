@@ -113,6 +113,14 @@ class FakeClock:
         return self.now
 
 
+def exit_json(self, **result):  # pylint: disable=unused-argument
+    raise Exit(False, result)
+
+
+def fail_json(self, **result):  # pylint: disable=unused-argument
+    raise Exit(True, result)
+
+
 @pytest.fixture
 def cloud(monkeypatch):
     fake = FakeCloud()
@@ -120,8 +128,8 @@ def cloud(monkeypatch):
     monkeypatch.setattr(polardb_account_reset, 'wait_until',
                         lambda predicate, timeout: base.wait_until(predicate, timeout, sleep=fake.clock.sleep, clock=fake.clock.clock))
     monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', lambda self, action, params=None, **kw: fake.call(action, params, **kw))
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', lambda self, **kw: (_ for _ in ()).throw(Exit(False, kw)))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', lambda self, **kw: (_ for _ in ()).throw(Exit(True, kw)))
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
     return fake
 
 

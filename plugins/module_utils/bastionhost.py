@@ -1,0 +1,423 @@
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Alibaba Cloud Bastionhost (yundun-bastionhost 2019-12-09): database-account grants of users and user groups.
+
+One small function per API call, the normalisers that turn API objects into the snake_case views the
+modules return, the batching of grant writes, and the reading of per-item result codes. No signing and
+no HTTP here: every call goes through ``AlibabaClient.call``/``paginate``.
+
+Batching (``pack``)
+    Attach/Detach take ``Databases`` as a list of at most 10 databases, each with at most 10
+    ``DatabaseAccountIds``. A database with more than 10 accounts is cut into chunks of 10 (in id order);
+    each chunk is one ``Databases.N`` entry, and two chunks of one database never share a call (the
+    ``Results`` of a call are keyed by ``DatabaseId``). With N chunks in all and at most M chunks for one
+    database, no packing can use fewer than ``max(ceil(N / 10), M)`` calls, and ``pack`` always reaches
+    that bound: chunk j (chunks listed database by database) goes to call ``j mod K``; a database's M <= K
+    consecutive chunks land in M different calls and every call gets at most ceil(N / K) <= 10 chunks.
+    Example: 25 databases x 12 accounts = 25 x 2 = 50 chunks -> max(ceil(50 / 10), 2) = 5 calls.
+
+Empty account lists
+    On the wire an empty ``DatabaseAccountIds`` vanishes and the entry means "the whole database (and,
+    for Detach, all its accounts)". An entry here is either database-level (``account_ids`` None) or has
+    a non-empty account list; ``databases_param`` refuses anything else (and ``alibabacloud.flatten``
+    refuses empty lists too).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+
+MAX_DATABASES_PER_CALL = 10
+MAX_ACCOUNTS_PER_DATABASE = 10
+PAGE_SIZE = 100
+OK = 'OK'
+
+_OPERATIONS = {
+    'user': dict(id_param='UserId', attach='AttachDatabaseAccountsToUser', detach='DetachDatabaseAccountsFromUser',
+                 list_databases='ListDatabasesForUser', list_accounts='ListDatabaseAccountsForUser'),
+    'user_group': dict(id_param='UserGroupId', attach='AttachDatabaseAccountsToUserGroup',
+                       detach='DetachDatabaseAccountsFromUserGroup', list_databases='ListDatabasesForUserGroup',
+                       list_accounts='ListDatabaseAccountsForUserGroup'),
+}
+
+
+class LookupFailed(ValidationError):
+    """A name that matches nothing or more than one object (raised before any write)."""
+
+
+class Principal:
+    """The user or user group whose grants are read and written."""
+
+    def __init__(self, kind, principal_id, name=None):
+        if kind not in _OPERATIONS:
+            raise ValueError('unknown principal kind %r' % kind)
+        self.kind = kind
+        self.id = str(principal_id)
+        self.name = name
+        self.ops = _OPERATIONS[kind]
+
+    def param(self):
+        return {self.ops['id_param']: self.id}
+
+    def label(self):
+        kind = 'user group' if self.kind == 'user_group' else 'user'
+        if self.name:
+            return '%s %s (id %s)' % (kind, self.name, self.id)
+        return '%s id %s' % (kind, self.id)
+
+    def view(self):
+        return dict(type=self.kind, id=self.id, name=self.name)
+
+
+def _base(instance_id, region):
+    return dict(InstanceId=instance_id, RegionId=region)
+
+
+# ---------------------------------------------------------------- reads (all pages)
+
+def list_users(client, instance_id, region, user_name=None):
+    """ListUsers; ``user_name`` is an exact-match server filter."""
+    params = _base(instance_id, region)
+    if user_name is not None:
+        params['UserName'] = user_name
+    return client.paginate('ListUsers', params, 'Users', page_size=PAGE_SIZE)
+
+
+def list_user_groups(client, instance_id, region, user_group_name=None):
+    """ListUserGroups; ``user_group_name`` is an exact-match server filter."""
+    params = _base(instance_id, region)
+    if user_group_name is not None:
+        params['UserGroupName'] = user_group_name
+    return client.paginate('ListUserGroups', params, 'UserGroups', page_size=PAGE_SIZE)
+
+
+def list_databases(client, instance_id, region):
+    """ListDatabases: every database of the bastion host (the API has no name filter)."""
+    return client.paginate('ListDatabases', _base(instance_id, region), 'Databases', page_size=PAGE_SIZE)
+
+
+def list_databases_for(client, instance_id, region, principal):
+    """ListDatabasesForUser / ListDatabasesForUserGroup: the databases the principal is authorized for."""
+    params = _base(instance_id, region)
+    params.update(principal.param())
+    return client.paginate(principal.ops['list_databases'], params, 'Databases', page_size=PAGE_SIZE)
+
+
+def list_database_accounts_for(client, instance_id, region, principal, database_id):
+    """ListDatabaseAccountsForUser(Group): every account of one database, each flagged ``IsAuthorized``."""
+    params = _base(instance_id, region)
+    params.update(principal.param())
+    params['DatabaseId'] = str(database_id)
+    return client.paginate(principal.ops['list_accounts'], params, 'DatabaseAccounts', page_size=PAGE_SIZE)
+
+
+# ---------------------------------------------------------------- writes
+
+def databases_param(entries):
+    """The ``Databases`` list of an Attach/Detach call; an entry without accounts is database-level."""
+    if len(entries) > MAX_DATABASES_PER_CALL:
+        raise ValueError('a call takes at most %d databases, got %d' % (MAX_DATABASES_PER_CALL, len(entries)))
+    seen = set()
+    databases = []
+    for entry in entries:
+        database_id = str(entry['database_id'])
+        if database_id in seen:
+            raise ValueError('database %s appears twice in one call' % database_id)
+        seen.add(database_id)
+        item = dict(DatabaseId=database_id)
+        accounts = entry.get('account_ids')
+        if accounts is not None:
+            if not accounts:
+                raise ValueError('database %s: an empty account list would mean the whole database' % database_id)
+            if len(accounts) > MAX_ACCOUNTS_PER_DATABASE:
+                raise ValueError('database %s: at most %d accounts per call, got %d' % (database_id, MAX_ACCOUNTS_PER_DATABASE, len(accounts)))
+            item['DatabaseAccountIds'] = [str(a) for a in accounts]
+        databases.append(item)
+    return databases
+
+
+def attach(client, instance_id, region, principal, entries):
+    """AttachDatabaseAccountsToUser(Group); returns the response (per-item codes in ``Results``)."""
+    return _write(client, principal.ops['attach'], instance_id, region, principal, entries)
+
+
+def detach(client, instance_id, region, principal, entries):
+    """DetachDatabaseAccountsFromUser(Group); returns the response (per-item codes in ``Results``)."""
+    return _write(client, principal.ops['detach'], instance_id, region, principal, entries)
+
+
+def _write(client, action, instance_id, region, principal, entries):
+    params = _base(instance_id, region)
+    params.update(principal.param())
+    params['Databases'] = databases_param(entries)
+    # granting or revoking the same items twice leaves the same state: safe to retry on transient errors
+    return client.call(action, params, write=True, idempotent=True)
+
+
+# ---------------------------------------------------------------- batching
+
+def chunk_entry(entry, size=MAX_ACCOUNTS_PER_DATABASE):
+    """Cut one database entry into entries of at most ``size`` accounts (a database-level entry stays whole)."""
+    accounts = entry.get('account_ids')
+    if accounts is None:
+        return [dict(entry)]
+    if not accounts:
+        raise ValueError('database %s: an empty account list would mean the whole database' % entry['database_id'])
+    names = entry.get('account_names')
+    chunks = []
+    for start in range(0, len(accounts), size):
+        chunk = dict(entry, account_ids=list(accounts[start:start + size]))
+        if names is not None:
+            chunk['account_names'] = list(names[start:start + size])
+        chunks.append(chunk)
+    return chunks
+
+
+def minimum_calls(entries, max_databases=MAX_DATABASES_PER_CALL, max_accounts=MAX_ACCOUNTS_PER_DATABASE):
+    """The fewest calls that can carry ``entries``: max(ceil(chunks / max_databases), most chunks of one database)."""
+    if not entries:
+        return 0
+    per_database = [len(chunk_entry(e, max_accounts)) for e in entries]
+    total = sum(per_database)
+    return max([-(-total // max_databases)] + per_database)
+
+
+def pack(entries, max_databases=MAX_DATABASES_PER_CALL, max_accounts=MAX_ACCOUNTS_PER_DATABASE):
+    """Pack database entries (``database_id``, ``account_ids`` list or None, extra keys kept) into the fewest calls.
+
+    Returns a list of calls, each a list of entries: at most ``max_databases`` entries per call, at most
+    ``max_accounts`` accounts per entry, a database at most once per call. See the module docstring for
+    why the count is minimal.
+    """
+    ids = [str(e['database_id']) for e in entries]
+    if len(set(ids)) != len(ids):
+        raise ValueError('pack() needs each database once; merge the entries first')
+    calls_needed = minimum_calls(entries, max_databases, max_accounts)
+    calls = [[] for _dummy in range(calls_needed)]
+    position = 0
+    for entry in entries:
+        for chunk in chunk_entry(entry, max_accounts):
+            calls[position % calls_needed].append(chunk)
+            position += 1
+    return calls
+
+
+# ---------------------------------------------------------------- per-item results
+
+def _is_ok(code):
+    return str(code or '').upper() == OK
+
+
+def item_results(operation, entries, response):
+    """Compare the sent entries with the response's ``Results``: return (succeeded, failed) item lists.
+
+    An item is one account of a database, or the database itself for a database-level entry. An item is
+    failed when its database's ``Code`` or its own account ``Code`` is not ``OK`` (compared case-insensitively),
+    or when the response has no result for it (nothing proves it was done).
+    """
+    by_database = {}
+    for result in (response or {}).get('Results') or []:
+        by_database[str(result.get('DatabaseId'))] = result
+    succeeded, failed = [], []
+    for entry in entries:
+        database_id = str(entry['database_id'])
+        base = dict(operation=operation, database_id=database_id, database_name=entry.get('database_name'))
+        result = by_database.get(database_id)
+        if result is None:
+            failed.append(dict(base, code='NO_RESULT', message='the response has no result for this database'))
+            continue
+        database_ok = _is_ok(result.get('Code'))
+        if not database_ok:
+            failed.append(dict(base, code=str(result.get('Code')), message=result.get('Message') or ''))
+        accounts = entry.get('account_ids')
+        if accounts is None:
+            if database_ok:
+                succeeded.append(base)
+            continue
+        account_results = dict((str(a.get('DatabaseAccountId')), a) for a in result.get('DatabaseAccounts') or [])
+        names = entry.get('account_names') or [None] * len(accounts)
+        for account_id, account_name in zip(accounts, names):
+            item = dict(base, account_id=str(account_id), account_name=account_name)
+            account = account_results.get(str(account_id))
+            if account is None:
+                if database_ok:
+                    failed.append(dict(item, code='NO_RESULT', message='the response has no result for this account'))
+            elif not _is_ok(account.get('Code')):
+                failed.append(dict(item, code=str(account.get('Code')), message=account.get('Message') or ''))
+            elif database_ok:
+                succeeded.append(item)
+    return succeeded, failed
+
+
+def describe_item(item):
+    text = item['operation'] + ' database ' + _label(item.get('database_name'), item['database_id'])
+    if item.get('account_id'):
+        text += ' account ' + _label(item.get('account_name'), item['account_id'])
+    if item.get('code'):
+        text += ': ' + item['code']
+        if item.get('message'):
+            text += ' (%s)' % item['message']
+    return text
+
+
+def _label(name, ident):
+    return '%s (id %s)' % (name, ident) if name else 'id %s' % ident
+
+
+# ---------------------------------------------------------------- normalisers
+
+def normalize_user(user):
+    return dict(user_id=str(user.get('UserId')), user_name=user.get('UserName'), display_name=user.get('DisplayName'),
+                source=user.get('Source'), user_state=list(user.get('UserState') or []))
+
+
+def normalize_user_group(group):
+    return dict(user_group_id=str(group.get('UserGroupId')), user_group_name=group.get('UserGroupName'),
+                comment=group.get('Comment'), member_count=group.get('MemberCount'))
+
+
+def normalize_database(database):
+    return dict(
+        database_id=str(database.get('DatabaseId')),
+        database_name=database.get('DatabaseName'),
+        database_type=database.get('DatabaseType'),
+        database_port=database.get('DatabasePort'),
+        active_address_type=database.get('ActiveAddressType'),
+        database_private_address=database.get('DatabasePrivateAddress'),
+        database_public_address=database.get('DatabasePublicAddress'),
+        network_domain_id=database.get('NetworkDomainId'),
+        source=database.get('Source'),
+        source_instance_id=database.get('SourceInstanceId'),
+        comment=database.get('Comment'),
+    )
+
+
+def is_authorized(account):
+    """``IsAuthorized`` is a boolean in the SDK model; accept the string forms too."""
+    value = account.get('IsAuthorized')
+    if isinstance(value, str):
+        return value.strip().lower() == 'true'
+    return bool(value)
+
+
+def normalize_account(account):
+    return dict(account_id=str(account.get('DatabaseAccountId')), account_name=account.get('DatabaseAccountName'),
+                database_id=str(account.get('DatabaseId')), protocol_name=account.get('ProtocolName'),
+                authorized=is_authorized(account))
+
+
+# ---------------------------------------------------------------- lookups (exact match; ambiguity is an error)
+
+def exact(items, key, value):
+    return [i for i in items if i.get(key) == value]
+
+
+def resolve_principal(client, instance_id, region, user_id=None, user_name=None, user_group_id=None, user_group_name=None):
+    """A Principal from exactly one of the four options; names are looked up (exact, unique)."""
+    if user_id is not None:
+        return Principal('user', user_id)
+    if user_group_id is not None:
+        return Principal('user_group', user_group_id)
+    if user_name is not None:
+        found = exact(list_users(client, instance_id, region, user_name), 'UserName', user_name)
+        return Principal('user', _single('user_name', 'user', user_name, found, instance_id)['UserId'], user_name)
+    if user_group_name is not None:
+        found = exact(list_user_groups(client, instance_id, region, user_group_name), 'UserGroupName', user_group_name)
+        group = _single('user_group_name', 'user group', user_group_name, found, instance_id)
+        return Principal('user_group', group['UserGroupId'], user_group_name)
+    raise ValueError('no principal given')
+
+
+def _single(option, kind, name, found, instance_id):
+    if not found:
+        raise LookupFailed('%s: no %s named %r on bastion host %s' % (option, kind, name, instance_id))
+    if len(found) > 1:
+        raise LookupFailed('%s: %d %ss are named %r on bastion host %s; use the id instead' % (option, len(found), kind, name, instance_id))
+    return found[0]
+
+
+class GrantState:
+    """What a principal holds: authorized databases and, for the databases read, the authorized accounts.
+
+    ``databases`` maps database id -> normalised database (every database known: authorized or looked up),
+    ``granted`` is the set of authorized database ids, ``accounts`` maps a read database id -> {account id ->
+    normalised account} (every account of that database), ``authorized`` maps it -> set of authorized ids.
+    """
+
+    def __init__(self):
+        self.databases = {}
+        self.granted = set()
+        self.accounts = {}
+        self.authorized = {}
+
+    def set_granted(self, databases):
+        for database in databases:
+            view = normalize_database(database)
+            self.databases[view['database_id']] = view
+            self.granted.add(view['database_id'])
+
+    def set_accounts(self, database_id, accounts):
+        views = [normalize_account(a) for a in accounts]
+        self.accounts[database_id] = dict((a['account_id'], a) for a in views)
+        self.authorized[database_id] = set(a['account_id'] for a in views if a['authorized'])
+
+    def read_accounts(self, client, instance_id, region, principal, database_ids):
+        for database_id in database_ids:
+            self.set_accounts(database_id, list_database_accounts_for(client, instance_id, region, principal, database_id))
+
+    def copy(self):
+        other = GrantState()
+        other.databases = dict(self.databases)
+        other.granted = set(self.granted)
+        other.accounts = dict(self.accounts)
+        other.authorized = dict((k, set(v)) for k, v in self.authorized.items())
+        return other
+
+    def apply(self, kind, entries):
+        """Predict the effect of an attach/detach of ``entries`` (as the API documents it)."""
+        for entry in entries:
+            database_id = str(entry['database_id'])
+            accounts = entry.get('account_ids')
+            held = self.authorized.setdefault(database_id, set())
+            if kind == 'attach':
+                self.granted.add(database_id)
+                held.update(accounts or [])
+            elif accounts is None:
+                self.granted.discard(database_id)
+                held.clear()
+            else:
+                held.difference_update(accounts)
+
+    def name_of(self, database_id):
+        database = self.databases.get(database_id)
+        return database['database_name'] if database else None
+
+    def account_name(self, database_id, account_id):
+        account = self.accounts.get(database_id, {}).get(account_id)
+        return account['account_name'] if account else None
+
+    def view(self, database_ids):
+        """End state of ``database_ids``: authorized flag and authorized accounts (sorted by name, then id)."""
+        view = []
+        for database_id in database_ids:
+            held = sorted(self.authorized.get(database_id, ()), key=lambda a: (self.account_name(database_id, a) or '', a))
+            view.append(dict(database_id=database_id, database_name=self.name_of(database_id),
+                             authorized=database_id in self.granted,
+                             accounts=[dict(account_id=a, account_name=self.account_name(database_id, a)) for a in held]))
+        return sorted(view, key=lambda d: (d['database_name'] is None, d['database_name'] or '', numeric_key(d['database_id'])))
+
+
+def read_state(client, instance_id, region, principal, database_ids=None):
+    """The principal's authorized databases (all pages) and the accounts of ``database_ids`` (default: every authorized one)."""
+    state = GrantState()
+    state.set_granted(list_databases_for(client, instance_id, region, principal))
+    ids = sorted(state.granted, key=numeric_key) if database_ids is None else list(database_ids)
+    state.read_accounts(client, instance_id, region, principal, ids)
+    return state
+
+
+def numeric_key(value):
+    """Sort key: numeric ids in numeric order, anything else after them."""
+    return (0, int(value), '') if str(value).isdigit() else (1, 0, str(value))

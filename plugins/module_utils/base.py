@@ -165,9 +165,18 @@ class CloudModule:
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:
-            result['diff'] = dict(before=before if before is not None else {}, after=after if after is not None else {})
+            result['diff'] = dict(before=_diff_view(key, before), after=_diff_view(key, after))
         result.update((name, value() if callable(value) else value) for name, value in extra.items())
         self.ansible.exit_json(**result)
+
+
+def _diff_view(key, view):
+    """A diff side as Ansible's callbacks render it: a dict (a list view is shown under its result key)."""
+    if view is None:
+        return {}
+    if isinstance(view, (list, tuple)):
+        return {key: list(view)}
+    return view
 
 
 class HuaweiCloudModule(CloudModule):

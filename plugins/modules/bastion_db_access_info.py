@@ -1,0 +1,211 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dbgov.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: bastion_db_access_info
+short_description: List the database-account grants of an Alibaba Cloud Bastionhost user or user group
+version_added: 0.1.0
+description:
+  - Returns the databases a Bastionhost user (or user group) is authorized for, each with its authorized
+    database accounts.
+  - Reads C(ListDatabasesForUser) and, for each authorized database, C(ListDatabaseAccountsForUser) (or the
+    user-group twins), all pages. A name is looked up with C(ListUsers)/C(ListUserGroups) (exact match).
+options:
+  instance_id:
+    description:
+      - The ID of the bastion host, for example C(bastionhost-cn-st220aw0a0c).
+    type: str
+    required: true
+  user_id:
+    description:
+      - The ID of the bastion user.
+      - Exactly one of O(user_id), O(user_name), O(user_group_id) and O(user_group_name) is required.
+    type: str
+  user_name:
+    description:
+      - The logon name of the bastion user (exact match).
+    type: str
+  user_group_id:
+    description:
+      - The ID of the bastion user group.
+    type: str
+  user_group_name:
+    description:
+      - The name of the bastion user group (exact match).
+    type: str
+notes:
+  - Whether a user's list also shows grants inherited through user groups is UNVERIFIED; query the group to see its grants.
+extends_documentation_fragment:
+  - dbgov.cloud.alibabacloud
+  - dbgov.cloud.attributes.info_module
+  - dbgov.cloud.attributes.action_group_alibabacloud
+author:
+  - dbgov.cloud contributors (@dbgov)
+'''
+
+EXAMPLES = r'''
+- name: What may jdoe use through the bastion host?
+  dbgov.cloud.bastion_db_access_info:
+    region: cn-hangzhou
+    instance_id: bastionhost-cn-st220aw0a0c
+    user_name: jdoe
+  register: jdoe_grants
+
+- name: Show the database names and account names
+  ansible.builtin.debug:
+    msg: "{{ item.database_name }}: {{ item.accounts | map(attribute='account_name') | join(', ') }}"
+  loop: "{{ jdoe_grants.databases }}"
+
+- name: The grants of a user group, with module_defaults for the connection
+  module_defaults:
+    group/dbgov.cloud.alibabacloud:
+      region: cn-hangzhou
+  dbgov.cloud.bastion_db_access_info:
+    instance_id: bastionhost-cn-st220aw0a0c
+    user_group_name: dba-oncall
+'''
+
+RETURN = r'''
+principal:
+  description: The user or user group.
+  returned: success
+  type: dict
+  contains:
+    type:
+      description: V(user) or V(user_group).
+      type: str
+      sample: user
+    id:
+      description: The user or user group ID.
+      type: str
+      sample: "12"
+    name:
+      description: The name, when the task gave a name (null when it gave an ID).
+      type: str
+      sample: jdoe
+databases:
+  description: The databases the principal is authorized for, sorted by name, each with its authorized accounts.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    database_id:
+      description: The database ID.
+      type: str
+      sample: "3"
+    database_name:
+      description: The database name.
+      type: str
+      sample: orders-prod
+    database_type:
+      description: V(MySQL), V(Oracle), V(PostgreSQL) or V(SQLServer).
+      type: str
+      sample: MySQL
+    database_port:
+      description: The database port.
+      type: int
+      sample: 3306
+    active_address_type:
+      description: V(Public) or V(Private).
+      type: str
+      sample: Private
+    database_private_address:
+      description: The private address.
+      type: str
+      sample: 10.0.3.21
+    database_public_address:
+      description: The public address.
+      type: str
+      sample: ""
+    network_domain_id:
+      description: The network domain ID.
+      type: str
+      sample: "1"
+    source:
+      description: V(Local), V(Rds) or V(PolarDB).
+      type: str
+      sample: Rds
+    source_instance_id:
+      description: The ID of the RDS or PolarDB instance the database comes from.
+      type: str
+      sample: rm-bp1orders0001
+    comment:
+      description: The comment.
+      type: str
+      sample: orders production
+    accounts:
+      description: The authorized accounts of the database, sorted by name.
+      type: list
+      elements: dict
+      contains:
+        account_id:
+          description: The database account ID.
+          type: str
+          sample: "7"
+        account_name:
+          description: The database account name.
+          type: str
+          sample: app_orders
+        protocol_name:
+          description: The protocol (V(MySQL), V(Oracle), V(PostgreSQL), V(SQLServer)).
+          type: str
+          sample: MySQL
+'''
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils import bastionhost
+
+PRINCIPAL_OPTIONS = ('user_id', 'user_name', 'user_group_id', 'user_group_name')
+
+
+def validate(params):
+    check_pattern('instance_id', params['instance_id'], r'bastionhost-[a-z0-9][a-z0-9-]{0,63}', 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
+    for option in ('user_id', 'user_group_id'):
+        check_pattern(option, params.get(option), r'[0-9]{1,20}', 'a numeric ID')
+    for option in ('user_name', 'user_group_name'):
+        check_length(option, params.get(option), 128, 1)
+
+
+def databases_view(state):
+    view = []
+    for database_id in state.granted:
+        database = dict(state.databases[database_id])
+        accounts = [a for a in state.accounts.get(database_id, {}).values() if a['authorized']]
+        database['accounts'] = [dict(account_id=a['account_id'], account_name=a['account_name'], protocol_name=a['protocol_name'])
+                                for a in sorted(accounts, key=lambda a: (a['account_name'] or '', a['account_id']))]
+        view.append(database)
+    return sorted(view, key=lambda d: (d['database_name'] or '', d['database_id']))
+
+
+def main():
+    module = AlibabaCloudModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True),
+            user_id=dict(type='str'),
+            user_name=dict(type='str'),
+            user_group_id=dict(type='str'),
+            user_group_name=dict(type='str'),
+        ),
+        supports_check_mode=True,
+        mutually_exclusive=[PRINCIPAL_OPTIONS],
+        required_one_of=[PRINCIPAL_OPTIONS],
+    )
+    module.run(run)
+
+
+def run(module):
+    params = module.params
+    validate(params)
+    client = module.client('bastionhost')
+    principal = bastionhost.resolve_principal(client, params['instance_id'], params['region'],
+                                              **dict((k, params[k]) for k in PRINCIPAL_OPTIONS))
+    state = bastionhost.read_state(client, params['instance_id'], params['region'], principal)
+    module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,451 @@
+"""Alibaba Cloud Bastionhost (yundun-bastionhost, API 2019-12-09): users, user groups, databases, database
+accounts, and the database-account grants of users and user groups.
+
+Served actions (RPC style, every business parameter in the query string): ListUsers, ListUserGroups,
+ListDatabases, ListDatabaseAccounts, ListDatabasesForUser, ListDatabaseAccountsForUser, ListDatabasesForUserGroup,
+ListDatabaseAccountsForUserGroup, AttachDatabaseAccountsToUser, DetachDatabaseAccountsFromUser,
+AttachDatabaseAccountsToUserGroup, DetachDatabaseAccountsFromUserGroup. Fields, types and limits follow
+/work/shared/reference/alibabacloud-api.md §3 (SDK alibabacloud-yundun-bastionhost20191209 1.7.2 models and the
+official API pages): IDs are strings of digits, PageSize is at most 100 (default 20), list answers carry TotalCount,
+`Databases` of Attach/Detach is the flat list `Databases.N.DatabaseId` / `Databases.N.DatabaseAccountIds.M` with at
+most 10 databases and 10 accounts per database, and HTTP 200 answers carry a `Code` per database and per account.
+
+Choices the documentation leaves open (UNVERIFIED, "emulator choice" below):
+- Unknown instance, user, user group or database (as a request parameter): HTTP 404 `OBJECT_NOT_FOUND`
+  (the per-item code set of the host APIs). A RegionId that differs from the instance's region: same answer.
+- PageSize outside 1..100 or a non-numeric PageNumber: 400 `InvalidParameter`.
+- More than 10 databases or more than 10 accounts for one database in one call, a database twice in one call,
+  an entry without DatabaseId, or `Databases` sent as a JSON string: 400 `InvalidParameter` (every SDK flattens).
+- Per item: an unknown database -> `OBJECT_NOT_FOUND` for the database (and for each of its accounts); an account
+  that is not an account of that database -> `OBJECT_NOT_FOUND` for the account; granting what is already granted
+  or revoking what is not granted -> `OK` (both are no-ops).
+- `IsAuthorized` (and ListDatabasesForUser) reflect grants made to the user directly, not through its groups.
+- ListDatabasesForUser's DatabaseName filter matches exactly. ListDatabasesForUserGroup's DatabaseAccountCount is
+  the number of accounts of that database the group is authorized for.
+
+State (seed/bastionhost.json): {"instances": [{"InstanceId", "RegionId", "Users": [ListUsers fields],
+"UserGroups": [ListUserGroups fields + "Members": [UserId]], "Databases": [ListDatabases fields + "Accounts":
+[ListDatabaseAccounts fields]], "UserGrants": {UserId: {DatabaseId: [DatabaseAccountId]}}, "UserGroupGrants":
+{UserGroupId: {...}}}]}. A database authorized without accounts maps to an empty list. An instance may carry
+"GenerateDatabases": {"Prefix", "Count", "StartId", "AccountsEach", "AccountPrefix", "AccountStartId",
+"DatabaseType"} which seeding expands into that many databases with that many accounts each (large estates).
+
+Control hooks (POST /_emulator/control/bastionhost/<hook>, JSON body):
+- fail_items {"items": [{"database_id", "account_id" (optional), "code", "message", "operation" (optional: any
+  Attach/Detach action), "count" (default 1)}]}: the next `count` Attach/Detach calls that carry that database (or
+  that account of it) answer HTTP 200 with that item's `Code` set to `code`, and do not apply that item.
+  Without account_id the whole database entry fails (database code and every account code).
+- clear_fail_items {}: forget the queued per-item failures.
+"""
+
+from ..core import AlibabaService, ApiError
+
+SERVICE = AlibabaService('bastionhost', version='2019-12-09', product='yundun-bastionhost')
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_DATABASES = 10
+MAX_ACCOUNTS = 10
+DEFAULT_PORTS = {'MySQL': 3306, 'PostgreSQL': 5432, 'Oracle': 1521, 'SQLServer': 1433}
+
+USER_FIELDS = ('UserId', 'UserName', 'DisplayName', 'Source', 'SourceUserId', 'UserState', 'Comment', 'Email', 'Mobile',
+               'MobileCountryCode', 'EffectiveStartTime', 'EffectiveEndTime', 'NeedResetPassword', 'TwoFactorStatus',
+               'TwoFactorMethods', 'LanguageStatus', 'Language')
+DATABASE_FIELDS = ('DatabaseId', 'DatabaseName', 'DatabaseType', 'DatabasePort', 'DatabasePrivateAddress', 'DatabasePublicAddress',
+                   'ActiveAddressType', 'Comment', 'NetworkDomainId', 'Source', 'SourceInstanceId', 'SourceInstanceRegionId',
+                   'SourceInstanceState')
+DATABASE_FOR_FIELDS = ('DatabaseId', 'DatabaseName', 'DatabaseType', 'DatabasePort', 'DatabasePrivateAddress', 'DatabasePublicAddress',
+                       'ActiveAddressType', 'Comment', 'NetworkDomainId', 'Source', 'SourceInstanceId', 'ProjectId', 'ProjectName')
+PRINCIPALS = {
+    'user': {'param': 'UserId', 'collection': 'Users', 'grants': 'UserGrants', 'noun': 'user'},
+    'group': {'param': 'UserGroupId', 'collection': 'UserGroups', 'grants': 'UserGroupGrants', 'noun': 'user group'},
+}
+
+
+# ---------------------------------------------------------------------------------------------- errors and params
+
+def not_found(what):
+    # emulator choice: the per-item code of the same product's host APIs, as an HTTP 404
+    return ApiError(404, 'OBJECT_NOT_FOUND', f'The {what} does not exist.')
+
+
+def invalid(name, why):
+    return ApiError(400, 'InvalidParameter', f'The parameter {name} is not valid: {why}.')
+
+
+def _number(ctx, name, default, low, high=None):
+    raw = ctx.params.get(name, '')
+    if raw == '':
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise invalid(name, 'not a number') from None
+    if value < low or (high is not None and value > high):
+        raise invalid(name, f'must be between {low} and {high}' if high else f'must be at least {low}')
+    return value
+
+
+def paged(ctx, key, items):
+    """One page of ``items`` under ``key`` with TotalCount (PageNumber from 1, PageSize 1..100, default 20)."""
+    number = _number(ctx, 'PageNumber', 1, 1)
+    size = _number(ctx, 'PageSize', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    return 200, {key: items[(number - 1) * size:number * size], 'TotalCount': len(items)}
+
+
+def _id_order(item, key):
+    value = str(item.get(key, ''))
+    return (0, int(value), '') if value.isdigit() else (1, 0, value)
+
+
+def find_instance(ctx):
+    instance_id = ctx.require('InstanceId')
+    region = ctx.params.get('RegionId')
+    for instance in ctx.state['instances']:
+        if instance['InstanceId'] == instance_id and region in (None, '', instance['RegionId']):
+            return instance
+    raise not_found('bastion host instance')
+
+
+def find_database(instance, database_id):
+    for database in instance['Databases']:
+        if database['DatabaseId'] == database_id:
+            return database
+    return None
+
+
+def find_principal(ctx, instance, kind):
+    spec = PRINCIPALS[kind]
+    principal_id = ctx.require(spec['param'])
+    for item in instance[spec['collection']]:
+        if item[spec['param']] == principal_id:
+            return principal_id
+    raise not_found(spec['noun'])
+
+
+def _filter_exact(items, ctx, filters):
+    for param, field in filters:
+        value = ctx.params.get(param)
+        if value not in (None, ''):
+            items = [item for item in items if str(item.get(field)) == value]
+    return items
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+def user_view(user):
+    return {field: user[field] for field in USER_FIELDS if field in user}
+
+
+def group_view(group):
+    view = {field: group[field] for field in ('UserGroupId', 'UserGroupName', 'Comment') if field in group}
+    view['MemberCount'] = len(group.get('Members', []))
+    return view
+
+
+def database_view(database, fields=DATABASE_FIELDS):
+    return {field: database[field] for field in fields if field in database}
+
+
+def account_view(database, account):
+    view = {'DatabaseAccountId': account['DatabaseAccountId'], 'DatabaseAccountName': account['DatabaseAccountName'],
+            'DatabaseId': database['DatabaseId'], 'HasPassword': 'true' if account.get('HasPassword', True) else 'false'}
+    if database['DatabaseType'] in ('PostgreSQL', 'Oracle'):
+        view['DatabaseSchema'] = account.get('DatabaseSchema', '')
+    return view
+
+
+# ---------------------------------------------------------------------------------------------- seed
+
+def _generated(spec, region):
+    start, count = int(spec.get('StartId', 1)), int(spec['Count'])
+    accounts_each, account_id = int(spec.get('AccountsEach', 0)), int(spec.get('AccountStartId', 100000))
+    width = max(3, len(str(count)))
+    for number in range(count):
+        accounts = []
+        for index in range(1, accounts_each + 1):
+            accounts.append({'DatabaseAccountId': str(account_id), 'DatabaseAccountName': f"{spec.get('AccountPrefix', 'svc_')}{index:02d}"})
+            account_id += 1
+        yield {'DatabaseId': str(start + number), 'DatabaseName': f"{spec['Prefix']}{number + 1:0{width}d}",
+               'DatabaseType': spec.get('DatabaseType', 'MySQL'), 'Source': 'Rds', 'SourceInstanceRegionId': region,
+               'DatabasePrivateAddress': f'10.8.{number // 250}.{number % 250 + 1}', 'Accounts': accounts}
+
+
+def seed_defaults(state):
+    """Fill what a seed leaves out with the values a real bastion host would show."""
+    for instance in state.setdefault('instances', []):
+        region = instance.setdefault('RegionId', 'cn-hangzhou')
+        spec = instance.pop('GenerateDatabases', None)
+        databases = instance.setdefault('Databases', [])
+        if spec:
+            databases.extend(_generated(spec, region))
+        for user in instance.setdefault('Users', []):
+            user.setdefault('DisplayName', user['UserName'])
+            user.setdefault('Source', 'Local')
+            user.setdefault('SourceUserId', '')
+            user.setdefault('UserState', ['Normal'])
+            user.setdefault('Comment', '')
+            user.setdefault('Email', f"{user['UserName']}@example.com")
+            user.setdefault('Mobile', '')
+            user.setdefault('MobileCountryCode', 'CN')
+            user.setdefault('EffectiveStartTime', 1704067200)
+            user.setdefault('EffectiveEndTime', 4102444800)
+            user.setdefault('NeedResetPassword', False)
+            user.setdefault('TwoFactorStatus', 'Global')
+            user.setdefault('TwoFactorMethods', [])
+            user.setdefault('LanguageStatus', 'Global')
+            user.setdefault('Language', 'en')
+        for group in instance.setdefault('UserGroups', []):
+            group.setdefault('Comment', '')
+            group.setdefault('Members', [])
+        for database in databases:
+            kind = database.setdefault('DatabaseType', 'MySQL')
+            database.setdefault('DatabasePort', DEFAULT_PORTS.get(kind, 3306))
+            database.setdefault('DatabasePrivateAddress', '')
+            database.setdefault('DatabasePublicAddress', '')
+            database.setdefault('ActiveAddressType', 'Private' if database['DatabasePrivateAddress'] else 'Public')
+            database.setdefault('Comment', '')
+            database.setdefault('NetworkDomainId', '1')
+            database.setdefault('Source', 'Local')
+            database.setdefault('SourceInstanceId', '')
+            database.setdefault('SourceInstanceRegionId', region if database['Source'] != 'Local' else '')
+            database.setdefault('SourceInstanceState', 'Normal' if database['Source'] != 'Local' else '')
+            database.setdefault('ProjectId', '')
+            database.setdefault('ProjectName', '')
+            database.setdefault('Accounts', [])
+        for key in ('UserGrants', 'UserGroupGrants'):
+            instance.setdefault(key, {})
+
+
+# ---------------------------------------------------------------------------------------------- catalogue reads
+
+@SERVICE.action('ListUsers')
+def list_users(ctx):
+    instance = find_instance(ctx)
+    users = sorted(instance['Users'], key=lambda u: _id_order(u, 'UserId'))
+    users = _filter_exact(users, ctx, (('UserName', 'UserName'), ('DisplayName', 'DisplayName'), ('Mobile', 'Mobile'),
+                                       ('Source', 'Source'), ('SourceUserId', 'SourceUserId')))
+    if ctx.params.get('UserState'):
+        users = [u for u in users if ctx.params['UserState'] in u['UserState']]
+    if ctx.params.get('UserGroupId'):
+        groups = [g for g in instance['UserGroups'] if g['UserGroupId'] == ctx.params['UserGroupId']]
+        members = set(groups[0]['Members']) if groups else set()
+        users = [u for u in users if u['UserId'] in members]
+    return paged(ctx, 'Users', [user_view(u) for u in users])
+
+
+@SERVICE.action('ListUserGroups')
+def list_user_groups(ctx):
+    instance = find_instance(ctx)
+    groups = sorted(instance['UserGroups'], key=lambda g: _id_order(g, 'UserGroupId'))
+    groups = _filter_exact(groups, ctx, (('UserGroupName', 'UserGroupName'),))
+    return paged(ctx, 'UserGroups', [group_view(g) for g in groups])
+
+
+@SERVICE.action('ListDatabases')
+def list_databases(ctx):
+    instance = find_instance(ctx)
+    databases = sorted(instance['Databases'], key=lambda d: _id_order(d, 'DatabaseId'))
+    databases = _filter_exact(databases, ctx, (('DatabaseType', 'DatabaseType'), ('Source', 'Source'), ('NetworkDomainId', 'NetworkDomainId')))
+    return paged(ctx, 'Databases', [database_view(d) for d in databases])
+
+
+@SERVICE.action('ListDatabaseAccounts')
+def list_database_accounts(ctx):
+    instance = find_instance(ctx)
+    database_id = ctx.params.get('DatabaseId')
+    if database_id:
+        database = find_database(instance, database_id)
+        if database is None:
+            raise not_found('database')
+        databases = [database]
+    else:
+        databases = instance['Databases']
+    accounts = [account_view(d, a) for d in databases for a in d['Accounts']]
+    accounts = _filter_exact(sorted(accounts, key=lambda a: _id_order(a, 'DatabaseAccountId')), ctx,
+                             (('DatabaseAccountName', 'DatabaseAccountName'),))
+    return paged(ctx, 'DatabaseAccounts', accounts)
+
+
+# ---------------------------------------------------------------------------------------------- grant reads
+
+def _databases_for(ctx, kind):
+    instance = find_instance(ctx)
+    principal_id = find_principal(ctx, instance, kind)
+    grants = instance[PRINCIPALS[kind]['grants']].get(principal_id, {})
+    databases = [d for d in sorted(instance['Databases'], key=lambda d: _id_order(d, 'DatabaseId')) if d['DatabaseId'] in grants]
+    databases = _filter_exact(databases, ctx, (('DatabaseName', 'DatabaseName'), ('DatabaseType', 'DatabaseType'),
+                                               ('NetworkDomainId', 'NetworkDomainId')))
+    address = ctx.params.get('DatabaseAddress')
+    if address:
+        databases = [d for d in databases if address in (d['DatabasePrivateAddress'], d['DatabasePublicAddress'])]
+    views = []
+    for database in databases:
+        view = database_view(database, DATABASE_FOR_FIELDS)
+        if kind == 'group':
+            view['DatabaseAccountCount'] = len(grants[database['DatabaseId']])
+        views.append(view)
+    return paged(ctx, 'Databases', views)
+
+
+def _accounts_for(ctx, kind):
+    instance = find_instance(ctx)
+    principal_id = find_principal(ctx, instance, kind)
+    database = find_database(instance, ctx.require('DatabaseId'))
+    if database is None:
+        raise not_found('database')
+    held = set(instance[PRINCIPALS[kind]['grants']].get(principal_id, {}).get(database['DatabaseId'], []))
+    accounts = [{'DatabaseAccountId': a['DatabaseAccountId'], 'DatabaseAccountName': a['DatabaseAccountName'],
+                 'DatabaseId': database['DatabaseId'], 'IsAuthorized': a['DatabaseAccountId'] in held,
+                 'ProtocolName': database['DatabaseType']}
+                for a in sorted(database['Accounts'], key=lambda a: _id_order(a, 'DatabaseAccountId'))]
+    accounts = _filter_exact(accounts, ctx, (('DatabaseAccountName', 'DatabaseAccountName'),))
+    return paged(ctx, 'DatabaseAccounts', accounts)
+
+
+@SERVICE.action('ListDatabasesForUser')
+def list_databases_for_user(ctx):
+    return _databases_for(ctx, 'user')
+
+
+@SERVICE.action('ListDatabasesForUserGroup')
+def list_databases_for_user_group(ctx):
+    return _databases_for(ctx, 'group')
+
+
+@SERVICE.action('ListDatabaseAccountsForUser')
+def list_database_accounts_for_user(ctx):
+    return _accounts_for(ctx, 'user')
+
+
+@SERVICE.action('ListDatabaseAccountsForUserGroup')
+def list_database_accounts_for_user_group(ctx):
+    return _accounts_for(ctx, 'group')
+
+
+# ---------------------------------------------------------------------------------------------- grant writes
+
+def _entries(ctx):
+    """The decoded, checked ``Databases`` list: [(DatabaseId, [account ids] or None)]."""
+    if 'Databases' in ctx.params:
+        raise invalid('Databases', 'expected the flat list Databases.N.DatabaseId / Databases.N.DatabaseAccountIds.M')
+    databases = ctx.get_list('Databases')
+    if len(databases) > MAX_DATABASES:
+        raise invalid('Databases', f'at most {MAX_DATABASES} databases per call, got {len(databases)}')
+    entries, seen = [], set()
+    for index, item in enumerate(databases, 1):
+        if not isinstance(item, dict) or not item.get('DatabaseId'):
+            raise invalid(f'Databases.{index}.DatabaseId', 'missing')
+        database_id = item['DatabaseId']
+        if database_id in seen:
+            raise invalid('Databases', f'database {database_id} appears twice')
+        seen.add(database_id)
+        accounts = item.get('DatabaseAccountIds')
+        if accounts is not None:
+            if not isinstance(accounts, list):
+                raise invalid(f'Databases.{index}.DatabaseAccountIds', 'expected a list')
+            if len(accounts) > MAX_ACCOUNTS:
+                raise invalid(f'Databases.{index}.DatabaseAccountIds', f'at most {MAX_ACCOUNTS} accounts per database, got {len(accounts)}')
+        entries.append((database_id, accounts))
+    return entries
+
+
+def _take_failure(control, operation, database_id, account_id):
+    for rule in control.get('fail_items', []):
+        if rule.get('operation') not in (None, '', operation):
+            continue
+        if str(rule['database_id']) != database_id or (str(rule['account_id']) if rule.get('account_id') is not None else None) != account_id:
+            continue
+        rule['count'] = rule.get('count', 1) - 1
+        if rule['count'] <= 0:
+            control['fail_items'].remove(rule)
+        return rule.get('code') or 'UNEXPECTED', rule.get('message') or 'Injected per-item failure.'
+    return None
+
+
+def _write(ctx, kind, attach):
+    instance = find_instance(ctx)
+    principal_id = find_principal(ctx, instance, kind)
+    entries = _entries(ctx)
+    grants = instance[PRINCIPALS[kind]['grants']]
+    held_by_database = grants.setdefault(principal_id, {})
+    results = []
+    for database_id, account_ids in entries:
+        result = {'Code': 'OK', 'Message': '', 'DatabaseId': database_id, PRINCIPALS[kind]['param']: principal_id, 'DatabaseAccounts': []}
+        results.append(result)
+        database = find_database(instance, database_id)
+        failure = _take_failure(ctx.control, ctx.operation, database_id, None)
+        if failure is None and database is None:
+            failure = ('OBJECT_NOT_FOUND', 'The database does not exist.')
+        if failure is not None:
+            result['Code'], result['Message'] = failure
+            result['DatabaseAccounts'] = [{'Code': failure[0], 'Message': failure[1], 'DatabaseAccountId': a} for a in account_ids or []]
+            continue
+        known = {a['DatabaseAccountId'] for a in database['Accounts']}
+        if attach:
+            held = held_by_database.setdefault(database_id, [])
+        elif account_ids is None:
+            held_by_database.pop(database_id, None)
+            continue
+        else:
+            held = held_by_database.get(database_id, [])
+        for account_id in account_ids or []:
+            failure = _take_failure(ctx.control, ctx.operation, database_id, account_id)
+            if failure is None and account_id not in known:
+                failure = ('OBJECT_NOT_FOUND', 'The database account does not exist.')
+            if failure is None:
+                if attach and account_id not in held:
+                    held.append(account_id)
+                elif not attach and account_id in held:
+                    held.remove(account_id)
+                failure = ('OK', '')
+            result['DatabaseAccounts'].append({'Code': failure[0], 'Message': failure[1], 'DatabaseAccountId': account_id})
+    if not held_by_database:
+        grants.pop(principal_id, None)
+    return 200, {'Results': results}
+
+
+@SERVICE.action('AttachDatabaseAccountsToUser', write=True)
+def attach_database_accounts_to_user(ctx):
+    return _write(ctx, 'user', attach=True)
+
+
+@SERVICE.action('DetachDatabaseAccountsFromUser', write=True)
+def detach_database_accounts_from_user(ctx):
+    return _write(ctx, 'user', attach=False)
+
+
+@SERVICE.action('AttachDatabaseAccountsToUserGroup', write=True)
+def attach_database_accounts_to_user_group(ctx):
+    return _write(ctx, 'group', attach=True)
+
+
+@SERVICE.action('DetachDatabaseAccountsFromUserGroup', write=True)
+def detach_database_accounts_from_user_group(ctx):
+    return _write(ctx, 'group', attach=False)
+
+
+# ---------------------------------------------------------------------------------------------- control hooks
+
+@SERVICE.control('fail_items')
+def control_fail_items(state, control, body):
+    items = (body or {}).get('items')
+    if not isinstance(items, list) or not items:
+        raise ValueError('fail_items needs {"items": [{"database_id", "account_id"?, "code", "message"?, "operation"?, "count"?}]}')
+    queued = control.setdefault('fail_items', [])
+    for item in items:
+        if not isinstance(item, dict) or not item.get('database_id') or not item.get('code'):
+            raise ValueError('each item needs database_id and code')
+        count = item.get('count', 1)
+        if not isinstance(count, int) or count < 1:
+            raise ValueError('count must be an integer >= 1')
+        queued.append({'database_id': str(item['database_id']),
+                       'account_id': str(item['account_id']) if item.get('account_id') is not None else None,
+                       'code': str(item['code']), 'message': item.get('message'), 'operation': item.get('operation'), 'count': count})
+    return {'fail_items': queued}
+
+
+@SERVICE.control('clear_fail_items')
+def control_clear_fail_items(state, control, body):
+    control['fail_items'] = []
+    return {'fail_items': []}

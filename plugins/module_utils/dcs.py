@@ -52,6 +52,7 @@ FAILED_STATUSES = {
     'update': frozenset(('ERROR',)),
     'delete': frozenset(('DELETEFAILED', 'ERROR')),
 }
+FAILED_ACCOUNT_STATUSES = frozenset(('ERROR', 'CREATEFAILED', 'DELETEFAILED'))
 # polling: first poll right after the write, then 1 s, 1.5 s, 2.25 s ... up to 10 s between reads
 POLL_INTERVAL = 1.0
 POLL_MAX_INTERVAL = 10.0
@@ -183,6 +184,13 @@ def apply_role_changes(view, body):
     if 'account_read_policy' in body:
         after['read_policy'] = body['account_read_policy']
     return after
+
+
+def status_warning(view):
+    """A warning when the account is in a failed status (a matching role then proves little), else None."""
+    if view and view.get('status') in FAILED_ACCOUNT_STATUSES:
+        return 'ACL account %r is in status %s; check it in the DCS console' % (view.get('name'), view.get('status'))
+    return None
 
 
 def _matches(account, expect):

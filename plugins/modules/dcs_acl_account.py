@@ -289,6 +289,8 @@ def run(module):
     acl = dcs.AclInstance(module, params['instance_id'])
     current = acl.find(name=params['account_name'])
     plan, before, after = build_plan(acl, current, params)
+    if not plan and params['state'] == 'present' and dcs.status_warning(before):
+        module.warn(dcs.status_warning(before))
 
     def reread():
         if params['state'] == 'absent':

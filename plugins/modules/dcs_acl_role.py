@@ -211,6 +211,8 @@ def run(module):
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
     plan, before, after = build_plan(acl, current, params)
+    if not plan and dcs.status_warning(before):
+        module.warn(dcs.status_warning(before))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),
                   job_id=lambda: acl.job_id)
 

@@ -201,3 +201,12 @@ def test_api_error_carries_code_and_request_id_but_no_secret(cloud, monkeypatch)
     res = run_module(monkeypatch, account_name='bi_readonly', role='write')
     assert res.failed and res.result['error_code'] == 'DCS.4800' and res.result['request_id'] == 'req-1'
     assert 'DCS.4800: The instance does not exist.' in res.result['msg'] and SK not in json.dumps(res.result)
+
+
+def test_unchanged_account_in_error_status_is_reported_with_a_warning(cloud, monkeypatch):
+    cloud['accounts'][1]['status'] = 'ERROR'
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text))
+    res = run_module(monkeypatch, account_name='bi_readonly', role='read')
+    assert res.result['changed'] is False
+    assert warnings == ["ACL account 'bi_readonly' is in status ERROR; check it in the DCS console"]

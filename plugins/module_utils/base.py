@@ -149,7 +149,8 @@ class CloudModule:
             except ApiError as exc:
                 action.status = 'failed'
                 done = len([a for a in plan.actions if a.status == 'done'])
-                self.fail_api(exc, msg='%s failed after %d of %d planned actions' % (action.operation, done, len(plan)), plan=plan)
+                self.fail_api(exc, msg='%s did not complete (%d of %d planned actions had completed before it)'
+                              % (action.operation, done, len(plan)), plan=plan)
             action.status = 'done'
 
     def finish(self, plan, before, after, key, reread=None, **extra):

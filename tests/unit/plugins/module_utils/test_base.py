@@ -169,7 +169,7 @@ def test_apply_stops_at_the_first_failure_and_reports_progress(capsys):
     assert calls.done == ['CreateUser']  # ResetPassword never ran
     statuses = [(a['operation'], a['status']) for a in result['actions']]
     assert statuses == [('CreateUser', 'done'), ('UpdateUser', 'failed'), ('ResetPassword', 'planned')]
-    assert result['msg'] == ('UpdateUser failed after 1 of 3 planned actions: DBS.300311: The account already exists. '
+    assert result['msg'] == ('UpdateUser did not complete (1 of 3 planned actions had completed before it): DBS.300311: The account already exists. '
                              '(ddm UpdateUser, HTTP 409, request id req-UpdateUser)')
     assert (result['error_code'], result['http_status'], result['request_id'], result['operation'], result['service']) == (
         'DBS.300311', 409, 'req-UpdateUser', 'UpdateUser', 'ddm')

@@ -361,7 +361,7 @@ def test_api_error_of_the_reset(cloud, monkeypatch):
                                              'The number of concurrent tasks exceeds the quota.', 'req-busy', attempts=9)]
     res = run(monkeypatch, account_password=PASSWORD)
     assert res.failed and res.result['error_code'] == 'ConcurrentTaskExceeded' and res.result['request_id'] == 'req-busy'
-    assert res.result['msg'].startswith('ResetAccount failed after 0 of 1 planned actions: ConcurrentTaskExceeded')
+    assert res.result['msg'].startswith('ResetAccount did not complete (0 of 1 planned actions had completed before it): ConcurrentTaskExceeded')
     assert res.result['actions'][0]['status'] == 'failed' and res.result['actions'][0]['params']['AccountPassword'] == '********'
     assert PASSWORD not in json.dumps(res.result)
 

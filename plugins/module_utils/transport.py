@@ -153,14 +153,17 @@ class Transport:
             except requests.exceptions.RequestException as exc:
                 safe = not write or idempotent or connection_not_established(exc)
                 error = ApiError(service, operation, None, 'ConnectionError', _connection_message(exc), attempts=attempt)
-                kind = 'transient' if safe else None
+                # InvalidURL, InvalidSchema, MissingSchema, InvalidHeader... (also ValueErrors): nothing was sent and
+                # repeating cannot help
+                kind = 'transient' if safe and not isinstance(exc, ValueError) else None
             else:
                 if 200 <= resp.status_code < 300:
                     data, bad = _decode(resp)
                     if not bad:
                         return resp.status_code, resp.headers, data
+                    request_id = resp.headers.get('X-Request-Id') or resp.headers.get('x-acs-request-id')
                     error = ApiError(service, operation, resp.status_code, 'InvalidResponse',
-                                     'the response body is not valid JSON', resp.headers.get('X-Request-Id'), attempt)
+                                     'the response body is not valid JSON', request_id, attempt)
                     kind = 'transient' if (not write or idempotent) else None
                 else:
                     error = parse_error(resp)
@@ -195,6 +198,8 @@ def _connection_message(exc):
         return 'the request timed out (see the timeout option)'
     if isinstance(exc, requests.exceptions.ProxyError):
         return 'the proxy refused or failed the connection'
+    if isinstance(exc, ValueError):
+        return 'the request could not be sent: invalid endpoint URL or header (%s)' % type(exc).__name__
     return 'the connection failed or was dropped before a response (%s)' % type(exc).__name__
 
 

@@ -431,6 +431,14 @@ def test_malformed_json_on_a_read_is_retried_not_on_a_write(server):
     assert len(entries(server, operation='EchoWrite')) == 1
 
 
+def test_alibaba_malformed_json_on_a_write_names_the_request_id(server):
+    client, _sleeps = ali_client(server)
+    server.add_fault({'service': 'aliecho', 'operation': 'EchoWrite', 'kind': 'malformed', 'count': 1})
+    with pytest.raises(OurApiError) as info:
+        client.call('EchoWrite', {'A': '1'}, write=True)
+    assert info.value.code == 'InvalidResponse' and info.value.request_id == entries(server, operation='EchoWrite')[-1]['request_id']
+
+
 def test_busy_codes_are_retried_until_the_deadline(server):
     client, sleeps = hw_client(server, project_id=CN_NORTH_4, policy=dict(max_attempts=2, cap=2.0))
     server.add_fault({'service': 'hwecho', 'operation': 'EchoWrite', 'kind': 'error', 'status': 409, 'code': 'DBS.200019',

@@ -459,3 +459,32 @@ def test_alibaba_error_bodies(body, headers, code, message, request_id):
     err = ali.parse_error('polardb', 'Op', response(400, body, headers, raw=raw))
     assert (err.code, err.message, err.request_id, err.http_status) == (code, message, request_id, 400)
     assert 'troubleshoot' not in str(err)
+
+
+@pytest.mark.parametrize('exc', [requests.exceptions.InvalidSchema('No connection adapters were found'),
+                                 requests.exceptions.MissingSchema('Invalid URL'), requests.exceptions.InvalidURL('Failed to parse'),
+                                 requests.exceptions.InvalidHeader('Invalid leading whitespace')])
+def test_a_request_that_cannot_be_sent_is_not_retried(exc):
+    """A mistyped endpoint (htp://...) or a bad header: nothing was sent and repeating cannot help. (Bug fixed: a
+    read was retried max_attempts times, ~26 s of backoff, and reported as a dropped connection.)"""
+    transport, fake = make_transport([exc, OK])
+    with pytest.raises(ApiError) as info:
+        huawei_client(transport).request('GET', '/v3/x', 'ListThings')
+    assert len(transport.session.requests) == 1 and fake.sleeps == []
+    assert info.value.message == 'the request could not be sent: invalid endpoint URL or header (%s)' % type(exc).__name__
+
+
+def test_real_invalid_endpoint_fails_at_once():
+    transport = Transport(retry=RetryPolicy(sleep=pytest.fail))
+    client = huawei_client(transport, endpoint='htp://127.0.0.1:1/{service}')
+    with pytest.raises(ApiError, match='invalid endpoint URL'):
+        client.request('GET', '/v3/x', 'ListThings')
+
+
+def test_malformed_alibaba_answer_keeps_the_request_id():
+    """(Bug fixed: the InvalidResponse error read only Huawei's X-Request-Id.)"""
+    malformed = response(200, raw=b'<html>', headers={'x-acs-request-id': 'ALI-MAL-1'})
+    transport, _fake = make_transport([malformed])
+    with pytest.raises(ApiError) as info:
+        alibaba_client(transport).call('ResetAccount', {'DBClusterId': 'pc-1'}, write=True)
+    assert (info.value.code, info.value.request_id) == ('InvalidResponse', 'ALI-MAL-1')

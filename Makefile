@@ -8,6 +8,7 @@ VENV   := .venv
 VPY    := $(VENV)/bin/python
 RUN    := $(VPY) hack/ci.py run
 EMULATOR_PORT ?= 8765
+EMULATOR_LIFETIME ?= 28800
 
 .DEFAULT_GOAL := help
 .PHONY: help venv test sanity units emulator-tests integration lint docs smoke checks emulator demo clean distclean
@@ -45,12 +46,12 @@ smoke: venv  ## build + install the collection, ansible-doc every module and rol
 checks: venv  ## action groups vs modules vs doc fragments, changelog fragments (tests/ci)
 	@$(RUN) checks
 
-emulator: venv  ## run the emulator in the foreground on port $(EMULATOR_PORT) (for demos; Ctrl-C stops it)
+emulator: venv  ## run the emulator in the foreground on port 8765 (EMULATOR_PORT=...; Ctrl-C stops it)
 	@test -f tests/emulator/run.py || { echo "tests/emulator/run.py does not exist yet"; exit 1; }
-	$(VPY) tests/emulator/run.py --port $(EMULATOR_PORT)
+	$(VPY) tests/emulator/run.py --port $(EMULATOR_PORT) --lifetime $(EMULATOR_LIFETIME)
 
-demo:  ## (coming) a scripted demo against the emulator
-	@echo "make demo is not available yet"; exit 1
+demo: venv  ## the governance scene against the local cloud: review, offboarding (check mode + diff, then real), review again
+	@$(VPY) hack/demo.py
 
 clean:  ## remove test output, build artifacts, caches and the CI work copy (keeps .venv)
 	rm -rf tests/output .ansible .pytest_cache changelogs/.plugin-cache.yaml tests/integration/inventory \

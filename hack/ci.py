@@ -46,15 +46,18 @@ STAMP = os.path.join(VENV, '.dbgov-ci-stamp')
 
 # stage name -> (description, timeout in seconds). Order = order of `make test`.
 STAGES = {
-    'sanity': ('ansible-test sanity --venv (all tests, no ignore entries)', 2400),
-    'units': ('ansible-test units --venv (must collect tests)', 1200),
-    'emulator': ('pytest tests/emulator (emulator self-tests + SDK conformance)', 1200),
-    'integration': ('ansible-test integration --venv against the emulator', 2400),
-    'lint': ('ansible-lint (profile production, offline)', 900),
-    'docs': ('antsibull-docs lint-collection-docs --plugin-docs', 900),
-    'smoke': ('build + install + ansible-doc of every module and role', 900),
-    'checks': ('tests/ci: action groups, doc fragments, changelog fragments', 600),
+    'sanity': ('ansible-test sanity --venv (all tests, no ignore entries)', 1500),
+    'units': ('ansible-test units --venv (must collect tests)', 900),
+    'emulator': ('pytest tests/emulator (emulator self-tests + SDK conformance)', 900),
+    'integration': ('ansible-test integration --venv against the emulator', 1800),
+    'lint': ('ansible-lint (profile production, offline)', 600),
+    'docs': ('antsibull-docs lint-collection-docs --plugin-docs', 600),
+    'smoke': ('build + install + ansible-doc of every module and role', 600),
+    'checks': ('tests/ci: action groups, doc fragments, changelog fragments', 300),
 }
+# All stages together get at most this long (CI_BUDGET seconds; CI itself stops a run at 90 minutes), so that
+# a hanging stage is ended and the summary line is still printed.
+DEFAULT_BUDGET = 4800
 
 # Files the built artifact must carry / must not carry (paths inside the tarball).
 BUILD_MUST_HAVE = ('MANIFEST.json', 'FILES.json', 'README.md', 'COPYING', 'meta/runtime.yml',
@@ -82,12 +85,13 @@ class StageFailed(Exception):
 # running commands
 
 
-def run(cmd, cwd=None, env=None, timeout=None, quiet=False):
+def run(cmd, cwd=None, env=None, timeout=None, quiet=False, on_line=None):
     """Run cmd, stream its output (stdout+stderr) line by line, return (rc, output).
 
     The child gets its own session so that the whole process tree can be ended on timeout.
     """
-    log('$ ' + ' '.join(cmd))
+    if not quiet:
+        log('$ ' + ' '.join(cmd))
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     chunks = []
@@ -96,6 +100,8 @@ def run(cmd, cwd=None, env=None, timeout=None, quiet=False):
         for raw in iter(proc.stdout.readline, b''):
             line = raw.decode('utf-8', 'replace')
             chunks.append(line)
+            if on_line is not None:
+                on_line(line)
             if not quiet:
                 sys.stdout.write(line)
                 sys.stdout.flush()
@@ -493,9 +499,20 @@ def stage_integration(ctx, timeout):
         config = ctx.path('tests', 'integration', 'integration_config.yml')
         with open(config, 'w', encoding='utf-8') as handle:
             handle.write('---\n# written by hack/ci.py for this run\nemulator_url: "%s"\nemulator_port: %d\n' % (emulator.url, emulator.port))
-        rc, out = run(ctx.ansible_test + ['integration'] + ctx.at_opts, cwd=ctx.coll, env=ctx.env, timeout=timeout)
+        marks = []
+
+        def mark(line):
+            match = re.match(r'Running (\S+) integration test', line)
+            if match:
+                marks.append((match.group(1), time.time()))
+
+        rc, out = run(ctx.ansible_test + ['integration'] + ctx.at_opts, cwd=ctx.coll, env=ctx.env, timeout=timeout, on_line=mark)
+        marks.append(('', time.time()))
     finally:
         emulator.stop()
+    log('integration: seconds per target')
+    for (target, start), (_next, end) in zip(marks, marks[1:]):
+        log('  %-40s %5.0fs' % (target, end - start))
     if rc != 0:
         emulator.dump_log()
     if 'All targets skipped' in out:
@@ -518,7 +535,7 @@ def stage_docs(ctx, timeout):
           env=ctx.env_with(ANSIBLE_COLLECTIONS_PATH=ctx.base), timeout=timeout)
 
 
-def plugin_names(coll, fqcn_prefix):
+def plugin_names(coll, fqcn_prefix, env):
     """{ansible-doc type: [fqcn, ...]} for the plugins in coll/plugins and the roles in coll/roles."""
     found = {}
     for directory, plugin_type in DOC_PLUGIN_TYPES.items():
@@ -528,6 +545,17 @@ def plugin_names(coll, fqcn_prefix):
                            if f.endswith('.py') and not f.startswith('_'))
             if names:
                 found[plugin_type] = [fqcn_prefix + n for n in names]
+    for directory, plugin_type in (('filter', 'filter'), ('test', 'test')):  # several plugins per file: ask ansible-doc
+        if os.path.isdir(os.path.join(coll, 'plugins', directory)):
+            rc, out = run([os.path.join(VENV_BIN, 'ansible-doc'), '-t', plugin_type, '-l', fqcn_prefix.rstrip('.'), '--json'],
+                          env=env, cwd=os.path.dirname(coll), quiet=True)
+            try:
+                names = sorted(json.loads(out[out.index('{'):]).keys()) if rc == 0 else []
+            except ValueError:
+                names = []
+            if not names:
+                raise StageFailed('plugins/%s exists but ansible-doc -t %s -l lists no plugin (rc %d): %s' % (directory, plugin_type, rc, out[-500:]))
+            found[plugin_type] = names
     roles = os.path.join(coll, 'roles')
     if os.path.isdir(roles):
         names = sorted(r for r in os.listdir(roles) if os.path.isdir(os.path.join(roles, r)))
@@ -556,32 +584,50 @@ def stage_smoke(ctx, timeout):
     check([galaxy, 'collection', 'install', '--force', '-p', installed, tarballs[0]], cwd=ctx.work, env=ctx.env, timeout=timeout)
     env = ctx.env_with(ANSIBLE_COLLECTIONS_PATH=installed)
     coll = os.path.join(installed, 'ansible_collections', ctx.namespace, ctx.name)
-    plugins = plugin_names(coll, '%s.%s.' % (ctx.namespace, ctx.name))
+    plugins = plugin_names(coll, '%s.%s.' % (ctx.namespace, ctx.name), env)
     if not plugins.get('module'):
         log('smoke: NOTE: the collection has no module yet (plugins/modules/ is empty)')
     doc = os.path.join(VENV_BIN, 'ansible-doc')
     problems = []
     for plugin_type, names in sorted(plugins.items()):
-        # one process per type for the JSON (structure) and one for the text rendering users see
-        rc, out = run([doc, '-t', plugin_type, '--json'] + names, cwd=ctx.work, env=env, timeout=timeout, quiet=True)
-        documented = set()
-        try:
-            documented = set(json.loads(out[out.index('{'):]).keys()) if rc == 0 else set()
-        except ValueError:
-            pass
-        for line in out.splitlines():
-            if re.search(r'\[(WARNING|ERROR)\]|^ERROR', line):
-                problems.append('ansible-doc -t %s: %s' % (plugin_type, line.strip()))
-        for name in names:
-            ok = name in documented
-            log('  ansible-doc -t %-7s %-45s %s' % (plugin_type, name, 'ok' if ok else 'FAILED'))
-            if not ok:
-                problems.append('ansible-doc -t %s %s: no documentation (rc %d)' % (plugin_type, name, rc))
-        rc, out = run([doc, '-t', plugin_type] + names, cwd=ctx.work, env=env, timeout=timeout, quiet=True)
-        if rc != 0 or re.search(r'\[(WARNING|ERROR)\]', out):
-            problems.append('ansible-doc -t %s (text) rc %d:\n%s' % (plugin_type, rc, out[-3000:]))
+        # one process for all plugins of a type (JSON: the structure; text: the rendering users see);
+        # on any problem, once per plugin, so that the report names the broken ones
+        log('$ ANSIBLE_COLLECTIONS_PATH=%s ansible-doc -t %s [--json] %s' % (installed, plugin_type, ' '.join(names)))
+        found = ansible_doc(doc, plugin_type, names, ctx.work, env, timeout)
+        if found:
+            found = []
+            for name in names:
+                errors = ansible_doc(doc, plugin_type, [name], ctx.work, env, timeout)
+                found += errors
+                log('  ansible-doc -t %-7s %-45s %s' % (plugin_type, name, 'FAILED' if errors else 'ok'))
+        else:
+            for name in names:
+                log('  ansible-doc -t %-7s %-45s ok' % (plugin_type, name))
+        problems += found
     if problems:
         raise StageFailed('\n'.join(problems))
+
+
+def ansible_doc(doc, plugin_type, names, cwd, env, timeout):
+    """Problems found by ansible-doc --json and by the text rendering of names (all of one plugin type)."""
+    problems = []
+    label = 'ansible-doc -t %s %s' % (plugin_type, names[0] if len(names) == 1 else '(%d plugins)' % len(names))
+    rc, out = run([doc, '-t', plugin_type, '--json'] + names, cwd=cwd, env=env, timeout=timeout, quiet=True)
+    documented = set()
+    if rc == 0:
+        try:
+            documented = set(json.loads(out[out.index('{'):]).keys())
+        except ValueError:
+            pass
+    problems += ['%s --json: %s' % (label, line.strip()) for line in out.splitlines() if re.search(r'\[(WARNING|ERROR)\]', line)]
+    missing = [n for n in names if n not in documented]
+    if missing:
+        problems.append('%s --json (rc %d): no documentation for %s' % (label, rc, ', '.join(missing)))
+    rc, out = run([doc, '-t', plugin_type] + names, cwd=cwd, env=env, timeout=timeout, quiet=True)
+    if rc != 0 or re.search(r'\[(WARNING|ERROR)\]', out):
+        lines = [line for line in out.splitlines() if re.search(r'\[(WARNING|ERROR)\]|Error|Exception', line)]
+        problems.append('%s (text rendering) rc %d: %s' % (label, rc, ' | '.join(lines[:3]) or out[-500:]))
+    return problems
 
 
 def stage_checks(ctx, timeout):
@@ -653,15 +699,18 @@ def run_stages(work, stages):
     run([os.path.join(VENV_BIN, 'ansible'), '--version'], env=ctx.env, quiet=False)
     results = []
     setup_seconds = time.time() - started
+    deadline = started + int(os.environ.get('CI_BUDGET', DEFAULT_BUDGET))
     for stage in stages:
         description, timeout = STAGES[stage]
-        timeout = int(os.environ.get('CI_STAGE_TIMEOUT', timeout))
+        timeout = min(int(os.environ.get('CI_STAGE_TIMEOUT', timeout)), int(deadline - time.time()))
         log()
         log('=' * 100)
         log('=== stage %s: %s (t=%ds)' % (stage, description, time.time() - started))
         log('=' * 100)
         t0 = time.time()
         try:
+            if timeout < 30:
+                raise StageFailed('not run: the time budget of all stages (CI_BUDGET) is used up')
             STAGE_FUNCS[stage](ctx, timeout)
             ok, why = True, ''
         except StageFailed as exc:

@@ -58,7 +58,8 @@ options:
     type: float
     default: 30
 notes:
-  - Throttling (C(Throttling*)) and C(ServiceUnavailable) answers are retried with capped exponential backoff and jitter.
-    Other server errors are retried only for reads and for writes that are idempotent by nature.
+  - Throttling (C(Throttling*), C(Rejected.Throttling)) answers are retried with capped exponential backoff and jitter.
+    C(ServiceUnavailable), C(System.Busy) and other server errors are retried only for reads and for writes that are
+    idempotent by nature; a write is never repeated once it may have been executed.
   - Errors name the cloud's error code, message and request ID. Failure results never include request URLs, query strings or headers.
 '''

@@ -65,7 +65,8 @@ def canonical_query(query):
             continue
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
-            pairs.append((_text(key), _text(item)))
+            if item is not None:
+                pairs.append((_text(key), _text(item)))
     pairs.sort()
     return '&'.join('%s=%s' % (_enc(k), _enc(v)) for k, v in pairs)
 
@@ -147,7 +148,12 @@ class HuaweiClient:
     @property
     def project_id(self):
         if not self._project_id:
-            self._project_id = resolve_project_id(self.params, self.transport, now=self._now)
+            # one IAM lookup per module run, shared by every service client on the same transport
+            cache = getattr(self.transport, 'memo', {}).setdefault('huawei_project_ids', {})
+            key = (self.params.get('access_key'), self.params.get('region'))
+            if key not in cache:
+                cache[key] = resolve_project_id(self.params, self.transport, now=self._now)
+            self._project_id = cache[key]
         return self._project_id
 
     def request(self, method, path, operation, query=None, body=None, write=None, idempotent=False,

@@ -131,6 +131,7 @@ class Transport:
         self.session.headers['User-Agent'] = USER_AGENT
         self.retry = retry or RetryPolicy()
         self.calls = []  # (service, operation, write) of every attempt, for debugging and tests
+        self.memo = {}  # per-run lookups shared by the clients (e.g. the Huawei project id)
 
     def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
         """Send a request built (and signed) afresh for every attempt; return (status, headers, json or None).

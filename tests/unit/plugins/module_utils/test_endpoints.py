@@ -99,6 +99,16 @@ def test_iam_goes_through_the_endpoint_override():
     assert [urlsplit(e['url']).path for e in transport.sent] == ['/iam/v3/projects', '/ddm/v3/%s/things' % PROJECT]
 
 
+def test_one_iam_lookup_per_run_across_service_clients():
+    transport = AnsweringTransport({'KeystoneListProjects': IAM, 'ListThings': {}})
+    transport.memo = {}
+    params = dict(region='cn-north-4', project_id=None, access_key='AK', secret_key='SK', security_token=None, endpoint=None)
+    for service in ('ddm', 'dcs', 'das'):
+        hw.HuaweiClient(params, transport, service).request('GET', '/v3/{project_id}/things', 'ListThings')
+    assert transport.operations() == ['KeystoneListProjects', 'ListThings', 'ListThings', 'ListThings']
+    assert all(e['headers']['X-Project-Id'] == PROJECT for e in transport.sent[1:])
+
+
 def test_explicit_project_id_makes_no_iam_call():
     transport = AnsweringTransport({'ListThings': {}})
     client(transport, project_id='b' * 32).request('GET', '/v3/{project_id}/things', 'ListThings')

@@ -11,17 +11,13 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, bastionhost
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import bastion_db_access, bastion_db_access_info
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ALIBABA_ARGS, ALIBABA_SK as SK, operations
 
 IID = 'bastionhost-cn-st220aw0a0c'
-SK = 'unit-test-secret-0000000000000001'
-BASE = dict(region='cn-hangzhou', access_key='LTAIunit0000000001', secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
 WRITES = ('AttachDatabaseAccountsToUser', 'DetachDatabaseAccountsFromUser', 'AttachDatabaseAccountsToUserGroup',
           'DetachDatabaseAccountsFromUserGroup')
 
@@ -113,40 +109,21 @@ class FakeBastion:
         return {key: items[(number - 1) * size:number * size], 'TotalCount': len(items)}
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result.get('msg'))
-        self.failed, self.result = failed, result
-
-
-def exit_json(self, **result):
-    raise Exit(False, result)
-
-
-def fail_json(self, **result):
-    raise Exit(True, result)
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_alibaba_call):
     fake = FakeBastion()
-    monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', fake.as_method())
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_alibaba_call(fake.as_method())
     return fake
 
 
-def run_module(monkeypatch, module=bastion_db_access, check_mode=False, diff=False, **args):
-    module_args = dict(BASE, instance_id=IID)
-    module_args.update(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        module.main()
-    return info.value
+@pytest.fixture
+def run_module(module_runner):
+    return module_runner(bastion_db_access.main, ALIBABA_ARGS, instance_id=IID)
+
+
+@pytest.fixture
+def run_info(module_runner):
+    return module_runner(bastion_db_access_info.main, ALIBABA_ARGS, instance_id=IID)
 
 
 def accounts_of(result, database_name):
@@ -208,8 +185,8 @@ def test_validation_normalises_and_dedupes():
     dict(user_name='jdoe', databases=[dict(database_id='1', privileges=['x'])]),              # unknown key
     dict(user_name='jdoe', databases=[dict(database_id='1')], state='absent', exclusive=True),
 ])
-def test_bad_input_makes_no_request(cloud, monkeypatch, args):
-    res = run_module(monkeypatch, **args)
+def test_bad_input_makes_no_request(cloud, run_module, args):
+    res = run_module(**args)
     assert res.failed and cloud.calls == []
     assert SK not in json.dumps(res.result)
 
@@ -254,10 +231,10 @@ def test_nothing_to_do():
 GRANT_TWO = dict(user_name='jdoe', databases=[dict(database_name='orders', account_names=['app_orders', 'bi_readonly'])])
 
 
-def test_grant_two_accounts_by_name_then_rerun(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, **GRANT_TWO)
+def test_grant_two_accounts_by_name_then_rerun(cloud, run_module):
+    res = run_module(diff=True, **GRANT_TWO)
     assert not res.failed and res.result['changed']
-    assert [c[0] for c in cloud.calls] == [
+    assert operations(cloud.calls) == [
         'ListUsers', 'ListDatabasesForUser', 'ListDatabases', 'ListDatabaseAccountsForUser',
         'AttachDatabaseAccountsToUser', 'ListDatabasesForUser', 'ListDatabaseAccountsForUser']
     assert cloud.writes()[0][1]['Databases'] == [dict(DatabaseId='1', DatabaseAccountIds=['11', '12'])]
@@ -267,27 +244,27 @@ def test_grant_two_accounts_by_name_then_rerun(cloud, monkeypatch):
     assert res.result['actions'][0]['params']['databases'][0]['result'] == 'ok'
     assert res.result['principal'] == dict(type='user', id='1', name='jdoe')
     cloud.calls = []
-    res = run_module(monkeypatch, **GRANT_TWO)
+    res = run_module(**GRANT_TWO)
     assert not res.result['changed'] and res.result['actions'] == [] and cloud.writes() == []
 
 
-def test_check_mode_reads_but_never_writes_or_rereads(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, diff=True, **GRANT_TWO)
+def test_check_mode_reads_but_never_writes_or_rereads(cloud, run_module):
+    res = run_module(check_mode=True, diff=True, **GRANT_TWO)
     assert res.result['changed'] and cloud.writes() == []
-    assert [c[0] for c in cloud.calls].count('ListDatabasesForUser') == 1
+    assert operations(cloud.calls).count('ListDatabasesForUser') == 1
     assert accounts_of(res.result, 'orders') == ['app_orders', 'bi_readonly']     # predicted
     assert res.result['actions'][0]['status'] == 'planned'
 
 
-def test_revoke_one_account_sends_only_that_account(cloud, monkeypatch):
-    res = run_module(monkeypatch, user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
+def test_revoke_one_account_sends_only_that_account(cloud, run_module):
+    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
     assert res.result['changed']
     assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [('DetachDatabaseAccountsFromUser', [dict(DatabaseId='1', DatabaseAccountIds=['13'])])]
     assert cloud.grants[('user', '2')]['1'] == set()        # the database-level grant stays
 
 
-def test_exclusive_detaches_exactly_the_others(cloud, monkeypatch):
-    res = run_module(monkeypatch, user_name='asmith', exclusive=True, databases=[dict(database_id='1', account_ids=['13'])])
+def test_exclusive_detaches_exactly_the_others(cloud, run_module):
+    res = run_module(user_name='asmith', exclusive=True, databases=[dict(database_id='1', account_ids=['13'])])
     assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [
         ('DetachDatabaseAccountsFromUser', [dict(DatabaseId='2'), dict(DatabaseId='3')])]
     assert sorted(cloud.grants[('user', '2')]) == ['1']
@@ -296,20 +273,20 @@ def test_exclusive_detaches_exactly_the_others(cloud, monkeypatch):
     assert sorted(c[1]['DatabaseId'] for c in cloud.calls if c[0] == 'ListDatabaseAccountsForUser') == ['1', '1', '2', '2', '3', '3']
 
 
-def test_25_databases_times_12_accounts_in_5_calls(cloud, monkeypatch):
+def test_25_databases_times_12_accounts_in_5_calls(cloud, run_module):
     cloud.add_shards(25, 12)
     databases = [dict(database_name='shard-%03d' % n, account_names=['svc_%02d' % i for i in range(12)]) for n in range(25)]
-    res = run_module(monkeypatch, user_id='1', databases=databases)
+    res = run_module(user_id='1', databases=databases)
     assert len(cloud.writes()) == 5 and len(res.result['actions']) == 5
     assert all(len(g['accounts']) == 12 for g in res.result['grants'])
     cloud.calls = []
-    res = run_module(monkeypatch, user_id='1', databases=databases)
+    res = run_module(user_id='1', databases=databases)
     assert not res.result['changed'] and cloud.writes() == []
 
 
-def test_per_item_failure_names_the_item_and_a_rerun_finishes(cloud, monkeypatch):
+def test_per_item_failure_names_the_item_and_a_rerun_finishes(cloud, run_module):
     cloud.fail[('1', '12')] = 'OBJECT_NOT_FOUND'
-    res = run_module(monkeypatch, **GRANT_TWO)
+    res = run_module(**GRANT_TWO)
     assert res.failed
     assert res.result['failed_items'] == [dict(operation='AttachDatabaseAccountsToUser', database_id='1', database_name='orders',
                                                account_id='12', account_name='bi_readonly', code='OBJECT_NOT_FOUND', message='')]
@@ -318,22 +295,22 @@ def test_per_item_failure_names_the_item_and_a_rerun_finishes(cloud, monkeypatch
     entry = res.result['actions'][0]['params']['databases'][0]
     assert entry['result'] == 'failed' and entry['errors'] == [dict(account_id='12', account_name='bi_readonly', code='OBJECT_NOT_FOUND', message='')]
     cloud.calls = []
-    res = run_module(monkeypatch, **GRANT_TWO)
+    res = run_module(**GRANT_TWO)
     assert res.result['changed'] and cloud.writes()[0][1]['Databases'] == [dict(DatabaseId='1', DatabaseAccountIds=['12'])]
 
 
-def test_per_item_failures_do_not_stop_the_other_calls(cloud, monkeypatch):
+def test_per_item_failures_do_not_stop_the_other_calls(cloud, run_module):
     cloud.add_shards(12, 1)
     cloud.fail[('1000', None)] = 'UNEXPECTED'
-    res = run_module(monkeypatch, user_id='1', databases=[dict(database_name='shard-%03d' % n) for n in range(12)])
+    res = run_module(user_id='1', databases=[dict(database_name='shard-%03d' % n) for n in range(12)])
     assert res.failed and len(cloud.writes()) == 2
     assert [(f['database_id'], f['code']) for f in res.result['failed_items']] == [('1000', 'UNEXPECTED')]
     assert 'the 11 that succeeded stay in effect' in res.result['msg']
     assert [a['status'] for a in res.result['actions']] == ['done', 'done']
 
 
-def test_user_group_grants(cloud, monkeypatch):
-    res = run_module(monkeypatch, user_group_name='dba-oncall', databases=[dict(database_name='payments', account_names=['svc_payments'])])
+def test_user_group_grants(cloud, run_module):
+    res = run_module(user_group_name='dba-oncall', databases=[dict(database_name='payments', account_names=['svc_payments'])])
     assert [c[0] for c in cloud.writes()] == ['AttachDatabaseAccountsToUserGroup']
     assert cloud.writes()[0][1]['UserGroupId'] == '1'
     assert accounts_of(res.result, 'payments') == ['bi_readonly', 'svc_payments']
@@ -350,50 +327,50 @@ def test_user_group_grants(cloud, monkeypatch):
     (dict(user_name='jdoe', databases=[dict(database_id='1', account_names=['ghost'])]), "has no account named 'ghost'"),
     (dict(user_name='jdoe', databases=[dict(database_id='9', account_names=['same'])]), "has 2 accounts named 'same'"),
 ])
-def test_lookup_failures_happen_before_any_write(cloud, monkeypatch, args, message):
-    res = run_module(monkeypatch, **args)
+def test_lookup_failures_happen_before_any_write(cloud, run_module, args, message):
+    res = run_module(**args)
     assert res.failed and message in res.result['msg'] and cloud.writes() == []
 
 
-def test_items_for_the_same_database_are_merged(cloud, monkeypatch):
-    res = run_module(monkeypatch, user_name='jdoe', databases=[dict(database_id='1', account_ids=['11']),
-                                                               dict(database_name='orders', account_names=['bi_readonly', 'app_orders'])])
+def test_items_for_the_same_database_are_merged(cloud, run_module):
+    res = run_module(user_name='jdoe', databases=[dict(database_id='1', account_ids=['11']),
+                                                  dict(database_name='orders', account_names=['bi_readonly', 'app_orders'])])
     assert [c[1]['Databases'] for c in cloud.writes()] == [[dict(DatabaseId='1', DatabaseAccountIds=['11', '12'])]]
     assert len(res.result['grants']) == 1
 
 
-def test_database_level_grant_and_revoke(cloud, monkeypatch):
-    run_module(monkeypatch, user_name='jdoe', databases=[dict(database_name='crm')])
+def test_database_level_grant_and_revoke(cloud, run_module):
+    run_module(user_name='jdoe', databases=[dict(database_name='crm')])
     assert cloud.writes()[0][1]['Databases'] == [dict(DatabaseId='2')] and cloud.grants[('user', '1')] == {'2': set()}
     cloud.calls = []
-    res = run_module(monkeypatch, user_name='asmith', state='absent', databases=[dict(database_name='orders')])
+    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders')])
     assert cloud.writes()[0][1]['Databases'] == [dict(DatabaseId='1')]
     assert res.result['grants'] == [dict(database_id='1', database_name='orders', authorized=False, accounts=[])]
 
 
-def test_api_error_reports_code_and_request_id(cloud, monkeypatch):
+def test_api_error_reports_code_and_request_id(cloud, run_module, monkeypatch):
     def boom(self, action, params=None, **kwargs):
         raise ApiError('bastionhost', action, 404, 'OBJECT_NOT_FOUND', 'The user does not exist.', 'REQ-42')
     monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', boom)
-    res = run_module(monkeypatch, user_id='404', databases=[dict(database_id='1')])
+    res = run_module(user_id='404', databases=[dict(database_id='1')])
     assert res.failed and res.result['error_code'] == 'OBJECT_NOT_FOUND' and res.result['request_id'] == 'REQ-42'
     assert SK not in json.dumps(res.result)
 
 
 # ------------------------------------------------------------------ the info module
 
-def test_info_lists_databases_with_authorized_accounts(cloud, monkeypatch):
-    res = run_module(monkeypatch, module=bastion_db_access_info, user_name='asmith')
+def test_info_lists_databases_with_authorized_accounts(cloud, run_info):
+    res = run_info(user_name='asmith')
     assert not res.failed and not res.result['changed']
     assert [(d['database_name'], [a['account_name'] for a in d['accounts']]) for d in res.result['databases']] == [
         ('crm', []), ('orders', ['dba_admin']), ('payments', ['svc_payments'])]
     assert cloud.writes() == []
 
 
-def test_info_for_a_group_and_bad_input(cloud, monkeypatch):
-    res = run_module(monkeypatch, module=bastion_db_access_info, user_group_id='1')
+def test_info_for_a_group_and_bad_input(cloud, run_info):
+    res = run_info(user_group_id='1')
     assert [d['database_id'] for d in res.result['databases']] == ['3']
     assert res.result['principal'] == dict(type='user_group', id='1', name=None)
     cloud.calls = []
-    res = run_module(monkeypatch, module=bastion_db_access_info, user_group_id='1', user_name='jdoe')
+    res = run_info(user_group_id='1', user_name='jdoe')
     assert res.failed and cloud.calls == []

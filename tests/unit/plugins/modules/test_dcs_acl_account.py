@@ -10,17 +10,12 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import dcs, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 from ansible_collections.dbgov.cloud.plugins.modules import dcs_acl_account
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS, HUAWEI_SK as SK, operations
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
-SK = 'unit-test-secret-key-0000000000000000000001'
 PASSWORD = 'Str0ng-Redis-Pass'
-BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
-            secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
 
 
 def api_account(name, role='read', account_type='normal', description=''):
@@ -28,15 +23,8 @@ def api_account(name, role='read', account_type='normal', description=''):
                 account_role=role, description=description, error_code=None, account_read_policy=None)
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_huawei_request, monkeypatch):
     """A small stateful DCS: asynchronous changes show their pending status on one list, then settle."""
     state = dict(calls=[], accounts=[api_account('default', 'write', 'default'), api_account('jdoe', description='John Doe')],
                  pending={}, passwords={})
@@ -90,36 +78,21 @@ def cloud(monkeypatch):
             return {}
         raise AssertionError('unexpected operation %s' % operation)
 
-    def exit_json(self, **kwargs):
-        raise Exit(False, kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Exit(True, kwargs)
-
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_huawei_request(request)
     monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
     monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)
     return state
 
 
-def run_module(monkeypatch, check_mode=False, diff=False, **args):
-    params = dict(BASE, instance_id=IID, **args)
-    params['_ansible_check_mode'] = check_mode
-    params['_ansible_diff'] = diff
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=params))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        dcs_acl_account.main()
-    res = info.value
-    assert PASSWORD not in json.dumps(res.result) and SK not in json.dumps(res.result)
-    return res
+@pytest.fixture
+def run_module(module_runner):
+    run = module_runner(dcs_acl_account.main, HUAWEI_ARGS, instance_id=IID)
 
-
-def operations(cloud):
-    return [c['operation'] for c in cloud['calls']]
+    def run_checked(check_mode=False, diff=False, **args):
+        res = run(check_mode=check_mode, diff=diff, **args)
+        assert PASSWORD not in json.dumps(res.result) and SK not in json.dumps(res.result)
+        return res
+    return run_checked
 
 
 def writes(cloud):
@@ -129,9 +102,9 @@ def writes(cloud):
 CREATE = dict(account_name='svc_cart', role='read', password=PASSWORD, description='Cart service')
 
 
-def test_create_check_mode(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, diff=True, **CREATE)
-    assert res.result['changed'] is True and operations(cloud) == ['ListAclAccounts']
+def test_create_check_mode(cloud, run_module):
+    res = run_module(check_mode=True, diff=True, **CREATE)
+    assert res.result['changed'] is True and operations(cloud['calls']) == ['ListAclAccounts']
     assert res.result['account'] == dict(id=None, name='svc_cart', type='normal', role='read', read_policy=None, status='AVAILABLE',
                                          description='Cart service', password='<changed>')
     assert res.result['diff']['before'] == {}
@@ -139,70 +112,71 @@ def test_create_check_mode(cloud, monkeypatch):
                                                       description='Cart service')
 
 
-def test_create_then_rerun(cloud, monkeypatch):
-    res = run_module(monkeypatch, **CREATE)
+def test_create_then_rerun(cloud, run_module):
+    res = run_module(**CREATE)
     assert res.result['changed'] is True
-    assert operations(cloud) == ['ListAclAccounts', 'ShowInstance', 'CreateAclAccount', 'ListAclAccounts', 'ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'CreateAclAccount', 'ListAclAccounts', 'ListAclAccounts']
     assert cloud['calls'][2]['body'] == dict(account_name='svc_cart', account_role='read', account_password=PASSWORD,
                                              description='Cart service')
     assert res.result['account']['status'] == 'AVAILABLE' and res.result['account']['id'] == 'id-svc_cart'
     assert res.result['account']['password'] == '<changed>'
     del cloud['calls'][:]
-    again = run_module(monkeypatch, **CREATE)
-    assert again.result['changed'] is False and operations(cloud) == ['ListAclAccounts']
+    again = run_module(**CREATE)
+    assert again.result['changed'] is False and operations(cloud['calls']) == ['ListAclAccounts']
     assert 'password' not in again.result['account']
 
 
-def test_create_with_read_policy_sets_it_after_the_creation(cloud, monkeypatch):
-    res = run_module(monkeypatch, wait=False, read_policy='replica', **CREATE)
+def test_create_with_read_policy_sets_it_after_the_creation(cloud, run_module):
+    res = run_module(wait=False, read_policy='replica', **CREATE)
     # the creation is waited for (the role call needs the new account's ID), the role change is not (wait=false)
-    assert operations(cloud) == ['ListAclAccounts', 'ShowInstance', 'CreateAclAccount', 'ListAclAccounts', 'ListAclAccounts',
-                                 'UpdateAclAccount', 'ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'CreateAclAccount', 'ListAclAccounts', 'ListAclAccounts',
+                                          'UpdateAclAccount', 'ListAclAccounts']
     put = next(c for c in cloud['calls'] if c['operation'] == 'UpdateAclAccount')
     assert put['path'].endswith('/accounts/id-svc_cart/role') and put['body'] == dict(account_read_policy='replica')
     assert res.result['job_id'] == 'job-1'
 
 
-def test_description_change_is_synchronous(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, account_name='jdoe', description='John Doe (EMEA)')
+def test_description_change_is_synchronous(cloud, run_module):
+    res = run_module(diff=True, account_name='jdoe', description='John Doe (EMEA)')
     assert res.result['changed'] is True
-    assert operations(cloud) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccountRemark', 'ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccountRemark', 'ListAclAccounts']
     assert res.result['diff']['before']['description'] == 'John Doe' and res.result['diff']['after']['description'] == 'John Doe (EMEA)'
 
 
-def test_password_on_create_leaves_existing_accounts_alone(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='jdoe', password=PASSWORD)
+def test_password_on_create_leaves_existing_accounts_alone(cloud, run_module):
+    res = run_module(account_name='jdoe', password=PASSWORD)
     assert res.result['changed'] is False and writes(cloud) == []
 
 
-def test_password_always_resets_and_reports_a_change(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, account_name='jdoe', password=PASSWORD, update_password='always')
+def test_password_always_resets_and_reports_a_change(cloud, run_module):
+    res = run_module(diff=True, account_name='jdoe', password=PASSWORD, update_password='always')
     assert res.result['changed'] is True and writes(cloud) == ['ResetAclAccountPassWord']
     assert cloud['passwords']['id-jdoe'] == PASSWORD
     assert res.result['diff']['after']['password'] == '<changed>' and 'password' not in res.result['diff']['before']
     assert res.result['actions'][0]['params'] == dict(new_password='********')
 
 
-def test_all_changes_in_order_and_waits_between_async_steps(cloud, monkeypatch):
-    res = run_module(monkeypatch, wait=False, account_name='jdoe', role='write', description='x', password=PASSWORD, update_password='always')
+def test_all_changes_in_order_and_waits_between_async_steps(cloud, run_module):
+    res = run_module(wait=False, account_name='jdoe', role='write', description='x', password=PASSWORD, update_password='always')
     assert writes(cloud) == ['UpdateAclAccountRemark', 'ResetAclAccountPassWord', 'UpdateAclAccount']
-    between = operations(cloud)[operations(cloud).index('ResetAclAccountPassWord') + 1:operations(cloud).index('UpdateAclAccount')]
+    done = operations(cloud['calls'])
+    between = done[done.index('ResetAclAccountPassWord') + 1:done.index('UpdateAclAccount')]
     assert between and set(between) == {'ListAclAccounts'}
     assert res.result['account']['status'] == 'UPDATING'  # the last step was not waited for
 
 
-def test_delete_and_delete_again(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, account_name='jdoe', state='absent')
+def test_delete_and_delete_again(cloud, run_module):
+    res = run_module(diff=True, account_name='jdoe', state='absent')
     assert res.result['changed'] is True and writes(cloud) == ['DeleteAclAccount']
     assert res.result['account'] == {} and res.result['diff']['after'] == {} and res.result['diff']['before']['name'] == 'jdoe'
     assert not any(a['account_name'] == 'jdoe' for a in cloud['accounts'])
     del cloud['calls'][:]
-    again = run_module(monkeypatch, account_name='jdoe', state='absent')
-    assert again.result['changed'] is False and operations(cloud) == ['ListAclAccounts']
+    again = run_module(account_name='jdoe', state='absent')
+    assert again.result['changed'] is False and operations(cloud['calls']) == ['ListAclAccounts']
 
 
-def test_delete_check_mode(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, account_name='jdoe', state='absent')
+def test_delete_check_mode(cloud, run_module):
+    res = run_module(check_mode=True, account_name='jdoe', state='absent')
     assert res.result['changed'] is True and writes(cloud) == [] and res.result['actions'][0]['status'] == 'planned'
 
 
@@ -216,22 +190,22 @@ def test_delete_check_mode(cloud, monkeypatch):
     (dict(account_name='svc_cart', role='read', description='x' * 1025), 'description: '),
     (dict(account_name='svc_cart', state='gone'), 'state'),
 ])
-def test_bad_input_fails_before_any_request(cloud, monkeypatch, args, fragment):
-    res = run_module(monkeypatch, **args)
+def test_bad_input_fails_before_any_request(cloud, run_module, args, fragment):
+    res = run_module(**args)
     assert res.failed and fragment in res.result['msg'] and cloud['calls'] == []
     assert 'Colon' not in res.result['msg']
 
 
-def test_create_needs_role_and_password(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='svc_cart', role='read')
+def test_create_needs_role_and_password(cloud, run_module):
+    res = run_module(account_name='svc_cart', role='read')
     assert res.failed and res.result['msg'] == "password: required to create ACL account 'svc_cart'" and writes(cloud) == []
 
 
-def test_default_account_is_neither_created_nor_changed(cloud, monkeypatch):
+def test_default_account_is_neither_created_nor_changed(cloud, run_module):
     cloud['accounts'] = [a for a in cloud['accounts'] if a['account_type'] != 'default']
-    res = run_module(monkeypatch, account_name='default', role='write', password=PASSWORD)
+    res = run_module(account_name='default', role='write', password=PASSWORD)
     assert res.failed and 'cannot be created' in res.result['msg']
     cloud['accounts'].append(api_account('default', 'write', 'default'))
-    res = run_module(monkeypatch, account_name='default', description='changed')
+    res = run_module(account_name='default', description='changed')
     assert res.failed and 'does not change it' in res.result['msg'] and writes(cloud) == []
-    assert run_module(monkeypatch, account_name='default', role='write').result['changed'] is False
+    assert run_module(account_name='default', role='write').result['changed'] is False

@@ -6,20 +6,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import dcs_acl_account_info
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
-BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
-            secret_key='unit-test-secret-key-0000000000000000000001', endpoint='http://127.0.0.1:1/{service}')
 ACCOUNTS = [
     dict(account_id='a1', account_name='default', account_type='default', instance_id=IID, status='AVAILABLE', account_role='write',
          description=None, error_code=None),
@@ -28,15 +21,8 @@ ACCOUNTS = [
 ]
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_huawei_request):
     state = dict(calls=[], errors=[])
 
     def request(self, method, path, operation, **kwargs):
@@ -45,31 +31,17 @@ def cloud(monkeypatch):
             raise error
         return dict(accounts=ACCOUNTS)
 
-    def exit_json(self, **kwargs):
-        raise Exit(False, kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Exit(True, kwargs)
-
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_huawei_request(request)
     return state
 
 
-def run_module(monkeypatch, check_mode=False, **args):
-    params = dict(BASE, **args)
-    params['_ansible_check_mode'] = check_mode
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=params))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        dcs_acl_account_info.main()
-    return info.value
+@pytest.fixture
+def run_module(module_runner):
+    return module_runner(dcs_acl_account_info.main, HUAWEI_ARGS)
 
 
-def test_lists_every_account_with_one_call(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, instance_id=IID)
+def test_lists_every_account_with_one_call(cloud, run_module):
+    res = run_module(check_mode=True, instance_id=IID)
     assert not res.failed and res.result['changed'] is False
     assert cloud['calls'] == [('GET', '/v2/{project_id}/instances/%s/accounts' % IID, 'ListAclAccounts')]
     assert res.result['accounts'] == [
@@ -79,18 +51,18 @@ def test_lists_every_account_with_one_call(cloud, monkeypatch):
 
 
 @pytest.mark.parametrize('name, count', [('bi_readonly', 1), ('BI_READONLY', 0), ('ghost', 0)])
-def test_name_filter_is_exact(cloud, monkeypatch, name, count):
-    res = run_module(monkeypatch, instance_id=IID, account_name=name)
+def test_name_filter_is_exact(cloud, run_module, name, count):
+    res = run_module(instance_id=IID, account_name=name)
     assert len(res.result['accounts']) == count and len(cloud['calls']) == 1
 
 
 @pytest.mark.parametrize('args', [dict(instance_id='a/b'), dict(instance_id=IID, account_name='1x'), dict()])
-def test_bad_input_fails_before_any_request(cloud, monkeypatch, args):
-    res = run_module(monkeypatch, **args)
+def test_bad_input_fails_before_any_request(cloud, run_module, args):
+    res = run_module(**args)
     assert res.failed and cloud['calls'] == []
 
 
-def test_api_error(cloud, monkeypatch):
+def test_api_error(cloud, run_module):
     cloud['errors'].append(ApiError('dcs', 'ListAclAccounts', 404, 'DCS.4800', 'The instance does not exist.', 'req-9'))
-    res = run_module(monkeypatch, instance_id=IID)
+    res = run_module(instance_id=IID)
     assert res.failed and res.result['error_code'] == 'DCS.4800' and res.result['request_id'] == 'req-9'

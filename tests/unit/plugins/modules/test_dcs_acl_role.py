@@ -11,16 +11,13 @@ import json
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import dcs, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import dcs_acl_role
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS, HUAWEI_SK as SK, operations
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
-SK = 'unit-test-secret-key-0000000000000000000001'
-BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
-            secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
 
 
 def api_account(name, role='read', account_type='normal', policy=None):
@@ -28,15 +25,8 @@ def api_account(name, role='read', account_type='normal', policy=None):
                 account_role=role, description='', error_code=None, account_read_policy=policy)
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_huawei_request, monkeypatch):
     """A small stateful DCS: a role change shows UPDATING on the next list, then AVAILABLE (or ``fail_with``)."""
     state = dict(calls=[], accounts=[api_account('default', 'write', 'default'), api_account('bi_readonly'),
                                      api_account('svc_sessions', 'write', policy='replica')],
@@ -71,54 +61,35 @@ def cloud(monkeypatch):
             return dict(job_id='job', status='FAIL', fail_reason='node unreachable')
         raise AssertionError('unexpected operation %s' % operation)
 
-    def exit_json(self, **kwargs):
-        raise Exit(False, kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Exit(True, kwargs)
-
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_huawei_request(request)
     monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
     monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)
     return state
 
 
-def run_module(monkeypatch, check_mode=False, diff=False, **args):
-    params = dict(BASE, instance_id=IID, **args)
-    params['_ansible_check_mode'] = check_mode
-    params['_ansible_diff'] = diff
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=params))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        dcs_acl_role.main()
-    return info.value
-
-
-def operations(cloud):
-    return [c['operation'] for c in cloud['calls']]
+@pytest.fixture
+def run_module(module_runner):
+    return module_runner(dcs_acl_role.main, HUAWEI_ARGS, instance_id=IID)
 
 
 def writes(cloud):
     return [c for c in cloud['calls'] if c['method'] != 'GET']
 
 
-def test_check_mode_plans_without_writing_or_reading_the_instance(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, diff=True, account_name='bi_readonly', role='write')
+def test_check_mode_plans_without_writing_or_reading_the_instance(cloud, run_module):
+    res = run_module(check_mode=True, diff=True, account_name='bi_readonly', role='write')
     assert not res.failed and res.result['changed'] is True
-    assert operations(cloud) == ['ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts']
     assert res.result['account']['role'] == 'write' and res.result['job_id'] is None
     assert res.result['diff'] == dict(before=dict(res.result['account'], role='read'), after=res.result['account'])
     assert res.result['actions'] == [dict(operation='UpdateAclAccount', status='planned', target='bi_readonly',
                                           params=dict(account_role='write'))]
 
 
-def test_apply_sends_one_put_and_waits_until_available(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='bi_readonly', role='write')
+def test_apply_sends_one_put_and_waits_until_available(cloud, run_module):
+    res = run_module(account_name='bi_readonly', role='write')
     assert not res.failed and res.result['changed'] is True
-    assert operations(cloud) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccount', 'ListAclAccounts', 'ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccount', 'ListAclAccounts', 'ListAclAccounts']
     assert writes(cloud)[0]['body'] == dict(account_role='write')
     assert writes(cloud)[0]['kwargs']['busy_codes'] == dcs.BUSY_CODES and writes(cloud)[0]['kwargs']['deadline'] == 300
     assert res.result['account'] == dict(id='id-bi_readonly', name='bi_readonly', type='normal', role='write', read_policy=None,
@@ -127,57 +98,57 @@ def test_apply_sends_one_put_and_waits_until_available(cloud, monkeypatch):
     assert 'diff' not in res.result
 
 
-def test_rerun_is_one_read_and_no_write(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='svc_sessions', role='write', read_policy='replica')
-    assert res.result['changed'] is False and operations(cloud) == ['ListAclAccounts']
+def test_rerun_is_one_read_and_no_write(cloud, run_module):
+    res = run_module(account_name='svc_sessions', role='write', read_policy='replica')
+    assert res.result['changed'] is False and operations(cloud['calls']) == ['ListAclAccounts']
     assert res.result['actions'] == [] and res.result['job_id'] is None
 
 
-def test_only_the_differing_field_is_sent(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='svc_sessions', role='write', read_policy='master')
+def test_only_the_differing_field_is_sent(cloud, run_module):
+    res = run_module(account_name='svc_sessions', role='write', read_policy='master')
     assert res.result['changed'] is True
     assert writes(cloud)[0]['body'] == dict(account_read_policy='master')
     assert res.result['account']['read_policy'] == 'master'
 
 
-def test_by_account_id(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_id='id-bi_readonly', read_policy='replica')
+def test_by_account_id(cloud, run_module):
+    res = run_module(account_id='id-bi_readonly', read_policy='replica')
     assert res.result['changed'] is True and writes(cloud)[0]['path'].endswith('/accounts/id-bi_readonly/role')
 
 
-def test_wait_false_returns_the_job_without_polling(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='bi_readonly', role='write', wait=False)
+def test_wait_false_returns_the_job_without_polling(cloud, run_module):
+    res = run_module(account_name='bi_readonly', role='write', wait=False)
     assert res.result['changed'] is True and res.result['job_id'] == 'job-3'
-    assert operations(cloud) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccount', 'ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'UpdateAclAccount', 'ListAclAccounts']
     assert res.result['account']['status'] == 'UPDATING'
 
 
-def test_change_ending_in_error_fails_naming_the_status(cloud, monkeypatch):
+def test_change_ending_in_error_fails_naming_the_status(cloud, run_module):
     cloud['fail_with'] = 'ERROR'
-    res = run_module(monkeypatch, account_name='bi_readonly', role='write')
+    res = run_module(account_name='bi_readonly', role='write')
     assert res.failed
     assert 'ended in status ERROR' in res.result['msg'] and 'node unreachable' in res.result['msg']
     assert res.result['error_code'] == 'AccountStatusError'
     assert res.result['actions'][0]['status'] == 'failed'
 
 
-def test_instance_not_running_fails_before_the_write(cloud, monkeypatch):
+def test_instance_not_running_fails_before_the_write(cloud, run_module):
     cloud['instance_status'] = 'FROZEN'
-    res = run_module(monkeypatch, account_name='bi_readonly', role='write')
+    res = run_module(account_name='bi_readonly', role='write')
     assert res.failed and 'FROZEN' in res.result['msg'] and res.result['error_code'] == 'InstanceNotRunning'
     assert writes(cloud) == []
 
 
-def test_missing_account_is_a_clear_failure(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='ghost', role='read')
+def test_missing_account_is_a_clear_failure(cloud, run_module):
+    res = run_module(account_name='ghost', role='read')
     assert res.failed and res.result['msg'] == "no ACL account named 'ghost' on DCS instance %s (the instance lists 3 account(s))" % IID
-    assert operations(cloud) == ['ListAclAccounts']
+    assert operations(cloud['calls']) == ['ListAclAccounts']
 
 
-def test_default_account_is_not_changed(cloud, monkeypatch):
-    res = run_module(monkeypatch, account_name='default', role='read')
+def test_default_account_is_not_changed(cloud, run_module):
+    res = run_module(account_name='default', role='read')
     assert res.failed and 'default account' in res.result['msg'] and writes(cloud) == []
-    assert run_module(monkeypatch, account_name='default', role='write').result['changed'] is False
+    assert run_module(account_name='default', role='write').result['changed'] is False
 
 
 @pytest.mark.parametrize('args, fragment', [
@@ -190,23 +161,23 @@ def test_default_account_is_not_changed(cloud, monkeypatch):
     (dict(account_name='bi_readonly', role='read', read_policy='nearest'), 'read_policy'),
     (dict(account_name='bi_readonly', role='read', wait_timeout=0), 'wait_timeout: '),
 ])
-def test_bad_input_fails_before_any_request(cloud, monkeypatch, args, fragment):
-    res = run_module(monkeypatch, **args)
+def test_bad_input_fails_before_any_request(cloud, run_module, args, fragment):
+    res = run_module(**args)
     assert res.failed and fragment in res.result['msg']
     assert cloud['calls'] == []
 
 
-def test_api_error_carries_code_and_request_id_but_no_secret(cloud, monkeypatch):
+def test_api_error_carries_code_and_request_id_but_no_secret(cloud, run_module):
     cloud['errors']['ListAclAccounts'] = ApiError('dcs', 'ListAclAccounts', 404, 'DCS.4800', 'The instance does not exist.', 'req-1')
-    res = run_module(monkeypatch, account_name='bi_readonly', role='write')
+    res = run_module(account_name='bi_readonly', role='write')
     assert res.failed and res.result['error_code'] == 'DCS.4800' and res.result['request_id'] == 'req-1'
     assert 'DCS.4800: The instance does not exist.' in res.result['msg'] and SK not in json.dumps(res.result)
 
 
-def test_unchanged_account_in_error_status_is_reported_with_a_warning(cloud, monkeypatch):
+def test_unchanged_account_in_error_status_is_reported_with_a_warning(cloud, run_module, monkeypatch):
     cloud['accounts'][1]['status'] = 'ERROR'
     warnings = []
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text))
-    res = run_module(monkeypatch, account_name='bi_readonly', role='read')
+    res = run_module(account_name='bi_readonly', role='read')
     assert res.result['changed'] is False
     assert warnings == ["ACL account 'bi_readonly' is in status ERROR; check it in the DCS console"]

@@ -11,19 +11,13 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import ddm_user
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS, operations
 
 IID = '0a8f1c6baa124e99853719d9257324dfin09'
 PASSWORD = 'Xy7-secret-Pw'
-SK = 'unit-test-secret-key-0000000000000000000001'
-BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
-            secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
 APP = dict(name='app_orders', status='RUNNING', base_authority=['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
            databases=[dict(name='orders'), dict(name='order_items')], description='orders service', password_lifetime=90,
            created='2023-09-12T07:02:11+0000', password_last_changed='2024-06-01T08:00:00+0000')
@@ -165,15 +159,8 @@ def test_validate_names_the_option(kwargs, option):
 
 # ------------------------------------------------------------------ module flow
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_huawei_request):
     """A stateful stand-in for the signed HTTP call: answers by operation and records (operation, kwargs)."""
     state = dict(calls=[], users={'app_orders': copy.deepcopy(APP)}, errors={})
 
@@ -200,110 +187,90 @@ def cloud(monkeypatch):
             del state['users'][name]
         return {}
 
-    def exit_json(self, **kwargs):
-        raise Exit(False, kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Exit(True, kwargs)
-
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_huawei_request(request)
     return state
 
 
-def run_module(monkeypatch, check_mode=False, diff=False, **args):
-    module_args = dict(BASE, instance_id=IID)
-    module_args.update(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        ddm_user.main()
-    return info.value
-
-
-def ops(cloud):
-    return [c[0] for c in cloud['calls']]
+@pytest.fixture
+def run_module(module_runner):
+    return module_runner(ddm_user.main, HUAWEI_ARGS, instance_id=IID)
 
 
 NEW = dict(name='svc_new', password=PASSWORD, base_authority=['SELECT'], databases=['orders'])
 
 
-def test_create_then_rerun(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, **NEW)
+def test_create_then_rerun(cloud, run_module):
+    res = run_module(diff=True, **NEW)
     assert not res.failed and res.result['changed'] is True
-    assert ops(cloud) == ['ListDdmUsers', 'CreateDdmUser', 'ListDdmUsers']
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'CreateDdmUser', 'ListDdmUsers']
     assert res.result['user']['status'] == 'RUNNING' and res.result['user']['databases'] == ['orders']
     assert 'password' not in res.result['user']
     assert res.result['diff']['before'] == {} and res.result['diff']['after']['password'] == '<changed>'
     assert PASSWORD not in json.dumps(res.result)
     assert cloud['calls'][1][1]['busy_codes'] == ('DBS.200019', 'DBS.212033') and cloud['calls'][1][1]['deadline'] == 300
     del cloud['calls'][:]
-    res = run_module(monkeypatch, diff=True, **NEW)
-    assert res.result['changed'] is False and ops(cloud) == ['ListDdmUsers']
+    res = run_module(diff=True, **NEW)
+    assert res.result['changed'] is False and operations(cloud['calls']) == ['ListDdmUsers']
     assert res.result['diff']['before'] == res.result['diff']['after']
 
 
-def test_check_mode_never_writes_or_rereads(cloud, monkeypatch):
-    res = run_module(monkeypatch, check_mode=True, **NEW)
-    assert res.result['changed'] is True and ops(cloud) == ['ListDdmUsers']
+def test_check_mode_never_writes_or_rereads(cloud, run_module):
+    res = run_module(check_mode=True, **NEW)
+    assert res.result['changed'] is True and operations(cloud['calls']) == ['ListDdmUsers']
     assert res.result['actions'][0]['status'] == 'planned'
     assert res.result['user']['name'] == 'svc_new' and res.result['user']['created'] is None
 
 
-def test_change_sends_one_put_with_only_the_changed_fields(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, name='app_orders', base_authority=['SELECT'], databases=['orders', 'order_items'])
-    assert ops(cloud) == ['ListDdmUsers', 'UpdateDdmUser', 'ListDdmUsers']
+def test_change_sends_one_put_with_only_the_changed_fields(cloud, run_module):
+    res = run_module(diff=True, name='app_orders', base_authority=['SELECT'], databases=['orders', 'order_items'])
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'UpdateDdmUser', 'ListDdmUsers']
     assert cloud['calls'][1][1]['body'] == dict(base_authority=['SELECT'])
     assert res.result['diff']['before']['base_authority'] == ['DELETE', 'INSERT', 'SELECT', 'UPDATE']
     assert res.result['diff']['after']['base_authority'] == ['SELECT']
     assert 'password' not in res.result['diff']['after']
 
 
-def test_password_always(cloud, monkeypatch):
-    res = run_module(monkeypatch, diff=True, name='app_orders', password=PASSWORD, update_password='always')
+def test_password_always(cloud, run_module):
+    res = run_module(diff=True, name='app_orders', password=PASSWORD, update_password='always')
     assert res.result['changed'] is True
-    assert ops(cloud) == ['ListDdmUsers', 'ResetDdmUserPassword', 'ListDdmUsers']
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'ResetDdmUserPassword', 'ListDdmUsers']
     assert res.result['user']['password_last_changed'] == '2024-07-02T00:00:00+0000'
     assert res.result['diff']['after']['password'] == '<changed>' and 'password' not in res.result['diff']['before']
     assert PASSWORD not in json.dumps(res.result)
 
 
-def test_delete_twice(cloud, monkeypatch):
-    res = run_module(monkeypatch, name='app_orders', state='absent')
+def test_delete_twice(cloud, run_module):
+    res = run_module(name='app_orders', state='absent')
     assert res.result['changed'] is True and res.result['user'] is None
-    assert ops(cloud) == ['ListDdmUsers', 'DeleteDdmUser']
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'DeleteDdmUser']
     del cloud['calls'][:]
-    res = run_module(monkeypatch, name='app_orders', state='absent')
-    assert res.result['changed'] is False and ops(cloud) == ['ListDdmUsers']
+    res = run_module(name='app_orders', state='absent')
+    assert res.result['changed'] is False and operations(cloud['calls']) == ['ListDdmUsers']
 
 
-def test_delete_of_an_account_gone_meanwhile_is_ok(cloud, monkeypatch):
+def test_delete_of_an_account_gone_meanwhile_is_ok(cloud, run_module):
     cloud['errors']['DeleteDdmUser'] = [ApiError('ddm', 'DeleteDdmUser', 400, 'DBS.300327', 'The account does not exist.', 'req-1')]
-    res = run_module(monkeypatch, name='app_orders', state='absent')
+    res = run_module(name='app_orders', state='absent')
     assert not res.failed and res.result['changed'] is True
 
 
-def test_bad_input_makes_no_request(cloud, monkeypatch):
+def test_bad_input_makes_no_request(cloud, run_module):
     for args in (dict(name='bad-name'), dict(name='x', password='short'), dict(name='x', password_lifetime=70000),
                  dict(name='x', base_authority=['SELECT', 'GRANT'])):
-        res = run_module(monkeypatch, **args)
+        res = run_module(**args)
         assert res.failed, args
     assert cloud['calls'] == []
 
 
-def test_create_without_password_fails_before_any_write(cloud, monkeypatch):
-    res = run_module(monkeypatch, name='svc_new', base_authority=['SELECT'])
+def test_create_without_password_fails_before_any_write(cloud, run_module):
+    res = run_module(name='svc_new', base_authority=['SELECT'])
     assert res.failed and res.result['msg'].startswith('password: required to create')
-    assert ops(cloud) == ['ListDdmUsers']
+    assert operations(cloud['calls']) == ['ListDdmUsers']
 
 
-def test_api_error_reports_code_and_request_id(cloud, monkeypatch):
+def test_api_error_reports_code_and_request_id(cloud, run_module):
     cloud['errors']['CreateDdmUser'] = [ApiError('ddm', 'CreateDdmUser', 400, 'DBS.300300', 'Failed to create a DDM account', 'req-42')]
-    res = run_module(monkeypatch, **NEW)
+    res = run_module(**NEW)
     assert res.failed
     assert 'DBS.300300' in res.result['msg'] and 'req-42' in res.result['msg']
     assert res.result['error_code'] == 'DBS.300300' and res.result['request_id'] == 'req-42'

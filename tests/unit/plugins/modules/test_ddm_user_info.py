@@ -6,30 +6,16 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud
 from ansible_collections.dbgov.cloud.plugins.modules import ddm_user_info
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS
 
 IID = '0a8f1c6baa124e99853719d9257324dfin09'
-BASE = dict(region='cn-north-4', project_id='e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71', access_key='AK0000000000000000001',
-            secret_key='unit-test-secret-key-0000000000000000000001', endpoint='http://127.0.0.1:1/{service}')
-
-
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
 
 
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_huawei_request):
     state = dict(calls=[], users=[dict(name='u%03d' % i, status='RUNNING', base_authority=['SELECT'], databases=[dict(name='orders')])
                                   for i in range(150, 0, -1)])
 
@@ -38,31 +24,17 @@ def cloud(monkeypatch):
         page = state['users'][query['offset']:query['offset'] + query['limit']]
         return dict(users=page, offset=query['offset'], limit=query['limit'], total=len(state['users']))
 
-    def exit_json(self, **kwargs):
-        raise Exit(False, kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Exit(True, kwargs)
-
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_huawei_request(request)
     return state
 
 
-def run_module(monkeypatch, **args):
-    module_args = dict(BASE, instance_id=IID)
-    module_args.update(args)
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        ddm_user_info.main()
-    return info.value
+@pytest.fixture
+def run_module(module_runner):
+    return module_runner(ddm_user_info.main, HUAWEI_ARGS, instance_id=IID)
 
 
-def test_all_pages_sorted(cloud, monkeypatch):
-    res = run_module(monkeypatch)
+def test_all_pages_sorted(cloud, run_module):
+    res = run_module()
     assert not res.failed and res.result['changed'] is False
     names = [u['name'] for u in res.result['users']]
     assert len(names) == 150 and names == sorted(names)
@@ -71,13 +43,13 @@ def test_all_pages_sorted(cloud, monkeypatch):
                                           password_lifetime=0, created=None, password_last_changed=None)
 
 
-def test_filter_by_name(cloud, monkeypatch):
-    assert [u['name'] for u in run_module(monkeypatch, name='u042').result['users']] == ['u042']
-    assert run_module(monkeypatch, name='nobody').result['users'] == []
+def test_filter_by_name(cloud, run_module):
+    assert [u['name'] for u in run_module(name='u042').result['users']] == ['u042']
+    assert run_module(name='nobody').result['users'] == []
 
 
 @pytest.mark.parametrize('args', [dict(instance_id='nope'), dict(name='bad-name')])
-def test_bad_input_makes_no_request(cloud, monkeypatch, args):
-    res = run_module(monkeypatch, **args)
+def test_bad_input_makes_no_request(cloud, run_module, args):
+    res = run_module(**args)
     assert res.failed and res.result['msg'].startswith(list(args)[0] + ': ')
     assert cloud['calls'] == []

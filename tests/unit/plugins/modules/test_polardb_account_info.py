@@ -6,20 +6,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import polardb_account_info
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ALIBABA_ARGS
 
 CLUSTER = 'pc-bp1saas0tenants6'
-BASE = dict(region='cn-hangzhou', access_key='LTAIunit00000000001', secret_key='unit-secret-0001', endpoint='http://127.0.0.1:1/{service}',
-            cluster_id=CLUSTER)
 
 
 def account(name, account_type='Normal', privileges=()):
@@ -27,23 +20,8 @@ def account(name, account_type='Normal', privileges=()):
                 AccountPasswordValidTime='undefined', DatabasePrivileges=[dict(DBName=d, AccountPrivilege=p) for d, p in privileges])
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
-def exit_json(self, **result):  # pylint: disable=unused-argument
-    raise Exit(False, result)
-
-
-def fail_json(self, **result):  # pylint: disable=unused-argument
-    raise Exit(True, result)
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_alibaba_call):
     state = dict(calls=[], errors=[], accounts=[account('saas_admin', 'Super'), account('ops_readonly', 'ReadOnly')]
                  + [account('tenant_%03d' % n, privileges=[('tenants', 'ReadOnly')]) for n in range(118, 0, -1)])
 
@@ -56,25 +34,17 @@ def cloud(monkeypatch):
         page = rows[(number - 1) * size:number * size]
         return dict(Accounts=page, PageNumber=number, PageRecordCount=len(page), RequestId='r')
 
-    monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', call)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_alibaba_call(call)
     return state
 
 
-def run(monkeypatch, check_mode=False, **args):
-    module_args = dict(BASE, _ansible_check_mode=check_mode)
-    module_args.update(args)
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        polardb_account_info.main()
-    return info.value
+@pytest.fixture
+def run(module_runner):
+    return module_runner(polardb_account_info.main, ALIBABA_ARGS, cluster_id=CLUSTER)
 
 
-def test_every_page_sorted_and_snake_case(cloud, monkeypatch):
-    res = run(monkeypatch)
+def test_every_page_sorted_and_snake_case(cloud, run):
+    res = run()
     assert not res.failed and res.result['changed'] is False
     assert [c[1] for c in cloud['calls']] == [dict(DBClusterId=CLUSTER, PageNumber=n, PageSize=100) for n in (1, 2)]
     accounts = res.result['accounts']
@@ -85,32 +55,32 @@ def test_every_page_sorted_and_snake_case(cloud, monkeypatch):
                                 database_privileges=[dict(db_name='tenants', account_privilege='ReadOnly')])
 
 
-def test_type_filter(cloud, monkeypatch):
-    res = run(monkeypatch, account_type='Super')
+def test_type_filter(cloud, run):
+    res = run(account_type='Super')
     assert [a['account_name'] for a in res.result['accounts']] == ['saas_admin'] and len(cloud['calls']) == 2
 
 
-def test_name_filter_is_exact_even_if_the_server_matched_more(cloud, monkeypatch):
-    res = run(monkeypatch, account_name='tenant_001')
+def test_name_filter_is_exact_even_if_the_server_matched_more(cloud, run):
+    res = run(account_name='tenant_001')
     assert [a['account_name'] for a in res.result['accounts']] == ['tenant_001']
     assert cloud['calls'] == [('DescribeAccounts', dict(DBClusterId=CLUSTER, AccountName='tenant_001', PageNumber=1, PageSize=100))]
-    res = run(monkeypatch, account_name='tenant_00')
+    res = run(account_name='tenant_00')
     assert res.result['accounts'] == []
 
 
-def test_check_mode_reads_the_same(cloud, monkeypatch):
-    res = run(monkeypatch, check_mode=True, account_type='ReadOnly')
+def test_check_mode_reads_the_same(cloud, run):
+    res = run(check_mode=True, account_type='ReadOnly')
     assert [a['account_name'] for a in res.result['accounts']] == ['ops_readonly']
 
 
-def test_bad_input_makes_no_request(cloud, monkeypatch):
-    assert run(monkeypatch, cluster_id='rm-bp1x').failed
-    assert run(monkeypatch, account_type='Admin').failed
+def test_bad_input_makes_no_request(cloud, run):
+    assert run(cluster_id='rm-bp1x').failed
+    assert run(account_type='Admin').failed
     assert cloud['calls'] == []
 
 
-def test_api_error(cloud, monkeypatch):
+def test_api_error(cloud, run):
     cloud['errors'].append(ApiError('polardb', 'DescribeAccounts', 404, 'InvalidDBClusterId.NotFound', 'not found', 'req-404'))
-    res = run(monkeypatch)
+    res = run()
     assert res.failed and res.result['error_code'] == 'InvalidDBClusterId.NotFound' and res.result['request_id'] == 'req-404'
     assert 'InvalidDBClusterId.NotFound' in res.result['msg']

@@ -14,16 +14,12 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, base
+from ansible_collections.dbgov.cloud.plugins.module_utils import base
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import polardb_account_reset
+from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ALIBABA_ARGS, operations
 
-SK = 'unit-test-alibaba-secret-0000000001'
-BASE = dict(region='cn-hangzhou', access_key='LTAIunit00000000001', secret_key=SK, endpoint='http://127.0.0.1:1/{service}')
 CLUSTER = 'pc-bp1orders0prod01'
 PASSWORD = 'N3w-Admin=Pass'
 
@@ -44,13 +40,6 @@ def accounts_seed():
     ]
 
 
-class Exit(Exception):
-    def __init__(self, failed, result):
-        super(Exit, self).__init__(result)
-        self.failed = failed
-        self.result = result
-
-
 class FakeCloud:
     """Answers PolarDB actions from in-memory state and records (action, params, kwargs)."""
 
@@ -66,7 +55,7 @@ class FakeCloud:
         self.page_sizes = set()
 
     def ops(self):
-        return [c[0] for c in self.calls]
+        return operations(self.calls)
 
     def call(self, action, params=None, **kwargs):
         params = dict(params or {})
@@ -113,43 +102,19 @@ class FakeClock:
         return self.now
 
 
-def exit_json(self, **result):  # pylint: disable=unused-argument
-    raise Exit(False, result)
-
-
-def fail_json(self, **result):  # pylint: disable=unused-argument
-    raise Exit(True, result)
-
-
 @pytest.fixture
-def cloud(monkeypatch):
+def cloud(fake_alibaba_call, monkeypatch):
     fake = FakeCloud()
     fake.clock = FakeClock()
     monkeypatch.setattr(polardb_account_reset, 'wait_until',
                         lambda predicate, timeout: base.wait_until(predicate, timeout, sleep=fake.clock.sleep, clock=fake.clock.clock))
-    monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', lambda self, action, params=None, **kw: fake.call(action, params, **kw))
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    fake_alibaba_call(lambda self, action, params=None, **kw: fake.call(action, params, **kw))
     return fake
 
 
-def run_module(monkeypatch, main, check_mode=False, diff=False, **args):
-    module_args = dict(BASE)
-    module_args.update(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args))))
-    if hasattr(basic, '_ANSIBLE_PROFILE'):
-        monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
-    with pytest.raises(Exit) as info:
-        main()
-    return info.value
-
-
-def run(monkeypatch, **args):
-    args.setdefault('cluster_id', CLUSTER)
-    args.setdefault('account_name', 'dba_admin')
-    return run_module(monkeypatch, polardb_account_reset.main, **args)
+@pytest.fixture
+def run(module_runner):
+    return module_runner(polardb_account_reset.main, ALIBABA_ARGS, cluster_id=CLUSTER, account_name='dba_admin')
 
 
 def params(**kwargs):
@@ -190,17 +155,17 @@ def test_validate_accepts(password):
     polardb_account_reset.validate(params(account_name='a' * 32))
 
 
-def test_bad_input_makes_no_request(cloud, monkeypatch):
+def test_bad_input_makes_no_request(cloud, run):
     for args in (dict(cluster_id='bad'), dict(account_name='Root'), dict(account_password='short'), dict(wait_timeout=-1)):
-        res = run(monkeypatch, **args)
+        res = run(**args)
         assert res.failed, args
     assert cloud.calls == []
 
 
 # ------------------------------------------------------------------ the reset
 
-def test_reset_of_the_super_account(cloud, monkeypatch):
-    res = run(monkeypatch, diff=True)
+def test_reset_of_the_super_account(cloud, run):
+    res = run(diff=True)
     assert not res.failed and res.result['changed'] is True
     assert cloud.ops() == ['DescribeDBClusterAttribute', 'DescribeAccounts', 'ResetAccount', 'DescribeDBClusterAttribute', 'DescribeAccounts']
     action, sent, kwargs = cloud.calls[2]
@@ -221,15 +186,15 @@ def test_reset_of_the_super_account(cloud, monkeypatch):
     assert 'password' not in result['diff']['after']
 
 
-def test_a_second_run_resets_again(cloud, monkeypatch):
+def test_a_second_run_resets_again(cloud, run):
     """No API tells whether the grants are damaged: every run is an explicit reset (documented in notes)."""
-    run(monkeypatch)
-    res = run(monkeypatch)
+    run()
+    res = run()
     assert res.result['changed'] is True and cloud.ops().count('ResetAccount') == 2
 
 
-def test_reset_with_password(cloud, monkeypatch):
-    res = run(monkeypatch, diff=True, account_password=PASSWORD)
+def test_reset_with_password(cloud, run):
+    res = run(diff=True, account_password=PASSWORD)
     assert cloud.calls[2][1] == dict(DBClusterId=CLUSTER, AccountName='dba_admin', AccountPassword=PASSWORD)
     assert res.result['actions'][0]['params']['AccountPassword'] == '********'
     assert res.result['diff']['after']['password'] == '<changed>' and 'password' not in res.result['diff']['before']
@@ -237,8 +202,8 @@ def test_reset_with_password(cloud, monkeypatch):
     assert PASSWORD not in json.dumps(res.result)
 
 
-def test_check_mode_reads_and_never_writes(cloud, monkeypatch):
-    res = run(monkeypatch, check_mode=True, diff=True, account_password=PASSWORD)
+def test_check_mode_reads_and_never_writes(cloud, run):
+    res = run(check_mode=True, diff=True, account_password=PASSWORD)
     assert res.result['changed'] is True
     assert cloud.ops() == ['DescribeDBClusterAttribute', 'DescribeAccounts']
     assert res.result['request_id'] is None and res.result['actions'][0]['status'] == 'planned'
@@ -246,109 +211,109 @@ def test_check_mode_reads_and_never_writes(cloud, monkeypatch):
     assert PASSWORD not in json.dumps(res.result)
 
 
-def test_account_on_a_later_page_is_found(cloud, monkeypatch):
+def test_account_on_a_later_page_is_found(cloud, run):
     cloud.accounts[CLUSTER] = [account('tenant_%03d' % n) for n in range(1, 231)] + accounts_seed()
-    res = run(monkeypatch)
+    res = run()
     assert not res.failed
     reads = [c[1] for c in cloud.calls if c[0] == 'DescribeAccounts']
     assert [(r['PageNumber'], r['PageSize']) for r in reads[:3]] == [(1, 100), (2, 100), (3, 100)]
     assert cloud.page_sizes == {100}
 
 
-def test_without_wait_the_end_state_is_read_once(cloud, monkeypatch):
-    res = run(monkeypatch, wait=False)
+def test_without_wait_the_end_state_is_read_once(cloud, run):
+    res = run(wait=False)
     assert cloud.ops() == ['DescribeDBClusterAttribute', 'DescribeAccounts', 'ResetAccount', 'DescribeAccounts']
     assert res.result['account']['account_status'] == 'Available'
 
 
 # ------------------------------------------------------------------ pre-flight failures (no write)
 
-def test_normal_account_fails_before_any_write(cloud, monkeypatch):
-    res = run(monkeypatch, account_name='app_orders')
+def test_normal_account_fails_before_any_write(cloud, run):
+    res = run(account_name='app_orders')
     assert res.failed and 'ResetAccount' not in cloud.ops()
     assert res.result['msg'] == ("account_name: account 'app_orders' of cluster %s is a Normal account; ResetAccount resets only the "
                                  "privileged (Super) account; the privileged account of this cluster is dba_admin" % CLUSTER)
     assert res.result['resource_id'] == CLUSTER and res.result['operation'] == 'DescribeAccounts'
 
 
-def test_readonly_account_fails_naming_its_type(cloud, monkeypatch):
-    res = run(monkeypatch, account_name='audit_ro')
+def test_readonly_account_fails_naming_its_type(cloud, run):
+    res = run(account_name='audit_ro')
     assert res.failed and 'is a ReadOnly account' in res.result['msg'] and 'ResetAccount' not in cloud.ops()
 
 
-def test_missing_account_lists_what_was_found(cloud, monkeypatch):
-    res = run(monkeypatch, account_name='ghost')
+def test_missing_account_lists_what_was_found(cloud, run):
+    res = run(account_name='ghost')
     assert res.failed and 'ResetAccount' not in cloud.ops()
     assert "has no account named 'ghost'; its accounts are: dba_admin (Super), app_orders (Normal), audit_ro (ReadOnly)" in res.result['msg']
 
 
-def test_postgresql_cluster_fails_before_any_read_of_accounts(cloud, monkeypatch):
+def test_postgresql_cluster_fails_before_any_read_of_accounts(cloud, run):
     cloud.clusters[CLUSTER]['DBType'] = 'PostgreSQL'
-    res = run(monkeypatch)
+    res = run()
     assert res.failed and cloud.ops() == ['DescribeDBClusterAttribute']
     assert res.result['msg'] == ('cluster_id: cluster %s is a PolarDB for PostgreSQL cluster; ResetAccount supports only PolarDB for MySQL '
                                  'clusters' % CLUSTER)
 
 
-def test_stopped_cluster_fails_at_once(cloud, monkeypatch):
+def test_stopped_cluster_fails_at_once(cloud, run):
     cloud.clusters[CLUSTER]['DBClusterStatus'] = 'Stopped'
-    res = run(monkeypatch)
+    res = run()
     assert res.failed and cloud.ops() == ['DescribeDBClusterAttribute'] and cloud.clock.sleeps == []
     assert 'is Stopped, not Running (it will not become Running by itself), before the reset; nothing was changed' in res.result['msg']
 
 
-def test_not_running_without_wait_fails_at_once(cloud, monkeypatch):
+def test_not_running_without_wait_fails_at_once(cloud, run):
     cloud.cluster_statuses = ['Rebooting']
-    res = run(monkeypatch, wait=False)
+    res = run(wait=False)
     assert res.failed and cloud.ops() == ['DescribeDBClusterAttribute']
     assert 'is Rebooting, not Running (wait is false)' in res.result['msg']
 
 
-def test_deleting_account_fails(cloud, monkeypatch):
+def test_deleting_account_fails(cloud, run):
     cloud.account_statuses = ['Deleting']
-    res = run(monkeypatch)
+    res = run()
     assert res.failed and 'ResetAccount' not in cloud.ops()
     assert "account 'dba_admin' of cluster %s is Deleting, not Available (it is being deleted)" % CLUSTER in res.result['msg']
 
 
 # ------------------------------------------------------------------ waits
 
-def test_rebooting_cluster_is_waited_for(cloud, monkeypatch):
+def test_rebooting_cluster_is_waited_for(cloud, run):
     cloud.cluster_statuses = ['Rebooting', 'Rebooting', 'Rebooting']
-    res = run(monkeypatch)
+    res = run()
     assert not res.failed and res.result['changed'] is True
     assert cloud.ops()[:5] == ['DescribeDBClusterAttribute'] * 4 + ['DescribeAccounts']
     assert len(cloud.clock.sleeps) == 2 and cloud.clock.sleeps[1] > cloud.clock.sleeps[0]
     assert res.result['cluster']['status'] == 'Running'
 
 
-def test_wait_timeout_names_the_status(cloud, monkeypatch):
+def test_wait_timeout_names_the_status(cloud, run):
     cloud.cluster_statuses = ['ClassChanging'] * 100
-    res = run(monkeypatch, wait_timeout=30)
+    res = run(wait_timeout=30)
     assert res.failed and 'ResetAccount' not in cloud.ops()
     assert res.result['msg'] == ('cluster %s is ClassChanging, not Running (still not Running after waiting 30 seconds (wait_timeout)), '
                                  'before the reset; nothing was changed' % CLUSTER)
     assert cloud.clock.now <= 30
 
 
-def test_creating_account_is_waited_for(cloud, monkeypatch):
+def test_creating_account_is_waited_for(cloud, run):
     cloud.account_statuses = ['Creating', 'Creating']
-    res = run(monkeypatch)
+    res = run()
     assert not res.failed
     assert cloud.ops()[:4] == ['DescribeDBClusterAttribute', 'DescribeAccounts', 'DescribeAccounts', 'DescribeAccounts']
     assert cloud.calls[2][1]['AccountName'] == 'dba_admin'
 
 
-def test_states_after_the_reset_are_waited_for(cloud, monkeypatch):
+def test_states_after_the_reset_are_waited_for(cloud, run):
     cloud.after_reset = (['Rebooting'], ['Creating'])
-    res = run(monkeypatch)
+    res = run()
     assert not res.failed and res.result['cluster']['status'] == 'Running' and res.result['account']['account_status'] == 'Available'
     assert cloud.ops()[2:] == ['ResetAccount', 'DescribeDBClusterAttribute', 'DescribeDBClusterAttribute', 'DescribeAccounts', 'DescribeAccounts']
 
 
-def test_timeout_after_the_reset_fails_with_the_request_id(cloud, monkeypatch):
+def test_timeout_after_the_reset_fails_with_the_request_id(cloud, run):
     cloud.after_reset = (['Rebooting'] * 100, [])
-    res = run(monkeypatch, wait_timeout=20, account_password=PASSWORD)
+    res = run(wait_timeout=20, account_password=PASSWORD)
     assert res.failed and 'after the reset' in res.result['msg']
     assert res.result['request_id'] == 'req-reset-1' and res.result['actions'][0]['status'] == 'done'
     assert PASSWORD not in json.dumps(res.result)
@@ -356,19 +321,19 @@ def test_timeout_after_the_reset_fails_with_the_request_id(cloud, monkeypatch):
 
 # ------------------------------------------------------------------ API errors
 
-def test_api_error_of_the_reset(cloud, monkeypatch):
+def test_api_error_of_the_reset(cloud, run):
     cloud.errors['ResetAccount'] = [ApiError('polardb', 'ResetAccount', 403, 'ConcurrentTaskExceeded',
                                              'The number of concurrent tasks exceeds the quota.', 'req-busy', attempts=9)]
-    res = run(monkeypatch, account_password=PASSWORD)
+    res = run(account_password=PASSWORD)
     assert res.failed and res.result['error_code'] == 'ConcurrentTaskExceeded' and res.result['request_id'] == 'req-busy'
     assert res.result['msg'].startswith('ResetAccount did not complete (0 of 1 planned actions had completed before it): ConcurrentTaskExceeded')
     assert res.result['actions'][0]['status'] == 'failed' and res.result['actions'][0]['params']['AccountPassword'] == '********'
     assert PASSWORD not in json.dumps(res.result)
 
 
-def test_unknown_cluster(cloud, monkeypatch):
+def test_unknown_cluster(cloud, run):
     cloud.errors['DescribeDBClusterAttribute'] = [ApiError('polardb', 'DescribeDBClusterAttribute', 404, 'InvalidDBClusterId.NotFound',
                                                            'The DBInstanceId provided does not exist in our records.', 'req-404')]
-    res = run(monkeypatch, cluster_id='pc-doesnotexist1')
+    res = run(cluster_id='pc-doesnotexist1')
     assert res.failed and res.result['error_code'] == 'InvalidDBClusterId.NotFound' and res.result['request_id'] == 'req-404'
     assert cloud.ops() == ['DescribeDBClusterAttribute']

@@ -104,3 +104,32 @@ def alibaba_sdk_client(client_class, server, ak=ALIBABA_AK, sk=ALIBABA_SK, secur
     settings = {'access_key_id': ak, 'access_key_secret': sk, 'security_token': security_token, 'endpoint': f'{server.host}:{server.port}',
                 'protocol': 'http', 'region_id': 'cn-hangzhou', 'read_timeout': 10000, 'connect_timeout': 5000, **config}
     return client_class(Config(**settings))
+
+
+def expect_huawei_error(call, status, code):
+    """``call()`` must raise the Huawei SDK's ClientRequestException with ``status``, the error ``code``, a message and a
+    request id (the services whose error body the SDK reads: not DDM's errCode/externalMessage); returns it."""
+    import pytest
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    with pytest.raises(ClientRequestException) as info:
+        call()
+    err = info.value
+    assert (err.status_code, err.error_code) == (status, code)
+    assert err.error_msg
+    assert err.request_id
+    return err
+
+
+def expect_alibaba_error(call, status, code):
+    """``call()`` must raise the Alibaba SDK's AlibabaCloudException with ``status``, ``code``, a message and a request id; returns it."""
+    import pytest
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+
+    with pytest.raises(AlibabaCloudException) as info:
+        call()
+    err = info.value
+    assert (err.status_code, err.code) == (status, code)
+    assert err.message
+    assert err.request_id or (err.data or {}).get('RequestId')
+    return err

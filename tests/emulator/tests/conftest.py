@@ -2,6 +2,8 @@
 
 ``emulator``: a fresh EmulatorServer (seeded state, empty log, with per-service ports) per test.
 ``make_emulator(**kwargs)``: start more servers, e.g. ``make_emulator(extra_services=[throwaway_service])``.
+``server``: one EmulatorServer (with per-service ports) per test module, reset before each test: cheaper than
+``emulator`` where a module runs many tests (the conformance tests); a module may override it to add controls.
 """
 
 import sys
@@ -33,3 +35,16 @@ def make_emulator():
 @pytest.fixture
 def emulator(make_emulator):  # pylint: disable=redefined-outer-name
     return make_emulator()
+
+
+@pytest.fixture(scope='module')
+def module_emulator():
+    shared = EmulatorServer(service_ports=True).start()
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture(name='server')
+def reset_module_emulator(module_emulator):  # pylint: disable=redefined-outer-name
+    module_emulator.reset()
+    return module_emulator

@@ -4,15 +4,9 @@ exceptions with the right codes. The emulator checks every signature (V3 by defa
 with alibabacloud_openapi_util, and the SDK itself encodes ``Databases`` (the flat Databases.N.… form).
 """
 
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
-from emulator.clients import alibaba_request, alibaba_sdk_client  # noqa: E402  pylint: disable=wrong-import-position
-from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.clients import alibaba_request, alibaba_sdk_client, expect_alibaba_error as expect_error
 
 bastion_client = pytest.importorskip('alibabacloud_yundun_bastionhost20191209.client')
 models = pytest.importorskip('alibabacloud_yundun_bastionhost20191209.models')
@@ -25,31 +19,8 @@ REGION = 'cn-hangzhou'
 VERSION = '2019-12-09'
 
 
-@pytest.fixture(scope='module')
-def bastion_server():
-    server = EmulatorServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(bastion_server):
-    bastion_server.reset()
-    return bastion_server
-
-
 def client(server, **config):
     return alibaba_sdk_client(bastion_client.Client, server, **config)
-
-
-def expect_error(call, status, code):
-    with pytest.raises(sdk_exceptions.AlibabaCloudException) as info:
-        call()
-    err = info.value
-    assert (err.status_code, err.code) == (status, code)
-    assert err.message
-    assert err.request_id or (err.data or {}).get('RequestId')
-    return err
 
 
 def grants(server, instance_id, key='UserGrants'):

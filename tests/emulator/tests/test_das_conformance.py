@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from emulator.clients import huawei_request, huawei_sdk_client
-from emulator.core import EmulatorServer
+from emulator.clients import expect_huawei_error as expect_error, huawei_request, huawei_sdk_client
 
 das_v3 = pytest.importorskip('huaweicloudsdkdas.v3')
 sdk_exceptions = pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
@@ -17,20 +16,6 @@ sdk_exceptions = pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
 PROJECT = 'e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71'
 OTHER_PROJECT = 'a3c8e1f0b7d94e2a9f6c5b4d3e2a1f08'
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
-
-
-@pytest.fixture(scope='module')
-def das_server():
-    """One server for the module (reset before each test): cheaper than conftest's server per test."""
-    server = EmulatorServer(service_ports=True).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(das_server):
-    das_server.reset()
-    return das_server
 
 
 def client(server, project_id=PROJECT, **kwargs):
@@ -57,15 +42,6 @@ def login(cli, instance_id, datastore_type='MySQL', **kwargs):
 def logoff(cli, instance_id, datastore_type='MySQL', **kwargs):
     return cli.logoff_built_in_account(das_v3.LogoffBuiltInAccountRequest(
         instance_id=instance_id, body=das_v3.LogoffBuiltInAccountRequestBody(datastore_type=datastore_type), **kwargs))
-
-
-def expect_error(call, status, code):
-    with pytest.raises(sdk_exceptions.ClientRequestException) as info:
-        call()
-    assert (info.value.status_code, info.value.error_code) == (status, code)
-    assert info.value.error_msg
-    assert info.value.request_id
-    return info.value
 
 
 # ---------------------------------------------------------------- ListCloudDbaInstances

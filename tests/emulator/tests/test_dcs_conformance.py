@@ -7,19 +7,14 @@ read back from the raw list (the SDK model drops it).
 """
 
 import hashlib
-import os
 import re
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
-from emulator.clients import huawei_request, huawei_sdk_client  # noqa: E402  pylint: disable=wrong-import-position
-from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.clients import expect_huawei_error as expect_error, huawei_request, huawei_sdk_client
 
 dcs_v2 = pytest.importorskip('huaweicloudsdkdcs.v2')
-sdk_exceptions = pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
+pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
 
 PROJECT = 'e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71'
 OTHER_PROJECT = 'a3c8e1f0b7d94e2a9f6c5b4d3e2a1f08'
@@ -31,18 +26,11 @@ PASSWORD = 'Str0ng-Redis-Pass'
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 
 
-@pytest.fixture(scope='module')
-def dcs_server():
-    server = EmulatorServer(service_ports=True).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(dcs_server):
-    dcs_server.reset()
-    dcs_server.update_control('dcs', {'async_reads': 1})
-    return dcs_server
+@pytest.fixture(name='server')
+def dcs_server(server):
+    """conftest's per-module server, reset; a pending change shows on one list read."""
+    server.update_control('dcs', {'async_reads': 1})
+    return server
 
 
 def client(server, project_id=PROJECT, **kwargs):
@@ -72,15 +60,6 @@ def create(cli, name='svc_cart', role='read', password=PASSWORD, description=Non
 
 def change_role(cli, account_id, body, instance_id=ORDERS):
     return cli.update_acl_account(dcs_v2.UpdateAclAccountRequest(instance_id=instance_id, account_id=account_id, body=body))
-
-
-def expect_error(call, status, code):
-    with pytest.raises(sdk_exceptions.ClientRequestException) as info:
-        call()
-    assert (info.value.status_code, info.value.error_code) == (status, code)
-    assert info.value.error_msg
-    assert info.value.request_id
-    return info.value
 
 
 def settle(cli, instance_id=ORDERS, reads=3):

@@ -9,16 +9,11 @@ huaweicloudsdkcore's signer.
 
 import calendar
 import json
-import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
-from emulator.clients import huawei_sdk_client  # noqa: E402  pylint: disable=wrong-import-position
-from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
-from emulator.services.ddm import digest  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.clients import huawei_sdk_client
+from emulator.services.ddm import digest
 
 ddm_v1 = pytest.importorskip('huaweicloudsdkddm.v1')
 sdk_exceptions = pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
@@ -30,19 +25,6 @@ ARCHIVE = '4dd0c3b2a1f94e6d8c7b5a4e3f2d1c0bin09'    # ddm-archive: no account
 SG = '3f7a9c2e1b5d4a8c9e6f0b3d2a1c7e5fin09'         # ddm-sg-catalog, in the ap-southeast-1 project
 MISSING = '0' * 32 + 'in09'
 PASSWORD = 'Xy7-secret-Pw'
-
-
-@pytest.fixture(scope='module')
-def ddm_server():
-    server = EmulatorServer(service_ports=True).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(ddm_server):
-    ddm_server.reset()
-    return ddm_server
 
 
 def client(server, project_id=PROJECT):

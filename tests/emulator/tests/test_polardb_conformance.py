@@ -6,19 +6,14 @@ V2 HMAC-SHA1 when the SDK is configured for it) with alibabacloud_openapi_util.
 """
 
 import hashlib
-import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
-from emulator.clients import alibaba_sdk_client  # noqa: E402  pylint: disable=wrong-import-position
-from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.clients import alibaba_sdk_client, expect_alibaba_error as expect_error
 
 polardb_client = pytest.importorskip('alibabacloud_polardb20170801.client')
 models = pytest.importorskip('alibabacloud_polardb20170801.models')
-sdk_exceptions = pytest.importorskip('alibabacloud_tea_openapi.exceptions')
+pytest.importorskip('alibabacloud_tea_openapi.exceptions')
 
 ORDERS = 'pc-bp1orders0prod01'
 BILLING = 'pc-bp1billing0stg02'
@@ -28,35 +23,12 @@ SAAS = 'pc-bp1saas0tenants6'
 PASSWORD = 'Reset-Passw0rd=9'
 
 
-@pytest.fixture(scope='module')
-def polardb_server():
-    server = EmulatorServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(polardb_server):
-    polardb_server.reset()
-    return polardb_server
-
-
 def client(server, **config):
     return alibaba_sdk_client(polardb_client.Client, server, **config)
 
 
 def seeded_cluster(server, cluster_id):
     return next(c for c in server.get_state('polardb')['clusters'] if c['DBClusterId'] == cluster_id)
-
-
-def expect_error(call, status, code):
-    with pytest.raises(sdk_exceptions.AlibabaCloudException) as info:
-        call()
-    err = info.value
-    assert (err.status_code, err.code) == (status, code)
-    assert err.message
-    assert err.request_id or (err.data or {}).get('RequestId')
-    return err
 
 
 def control(server, hook, **body):

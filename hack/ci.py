@@ -54,6 +54,7 @@ STAGES = {
     'docs': ('antsibull-docs lint-collection-docs --plugin-docs', 600),
     'smoke': ('build + install + ansible-doc of every module and role', 600),
     'checks': ('tests/ci: action groups, doc fragments, changelog fragments', 300),
+    'demo': ('make demo: the governance scene against the local cloud (hack/demo.py)', 600),
 }
 # All stages together get at most this long (CI_BUDGET seconds; CI itself stops a run at 90 minutes), so that
 # a hanging stage is ended and the summary line is still printed.
@@ -636,9 +637,14 @@ def stage_checks(ctx, timeout):
     check([VENV_PY, 'tests/ci/check_action_groups.py'], cwd=ctx.coll, env=ctx.env, timeout=timeout)
 
 
+def stage_demo(ctx, timeout):
+    """What `make demo` runs, from the copy: build + install, local cloud, playbooks/demo.yml (its asserts included)."""
+    check([VENV_PY, 'hack/demo.py'], cwd=ctx.coll, env=ctx.env_with(DEMO_DIR=os.path.join(ctx.work, 'demo')), timeout=timeout)
+
+
 STAGE_FUNCS = {
     'sanity': stage_sanity, 'units': stage_units, 'emulator': stage_emulator, 'integration': stage_integration,
-    'lint': stage_lint, 'docs': stage_docs, 'smoke': stage_smoke, 'checks': stage_checks,
+    'lint': stage_lint, 'docs': stage_docs, 'smoke': stage_smoke, 'checks': stage_checks, 'demo': stage_demo,
 }
 
 

@@ -27,7 +27,7 @@ Empty account lists
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError, check_length, check_pattern
 
 MAX_DATABASES_PER_CALL = 10
 MAX_ACCOUNTS_PER_DATABASE = 10
@@ -41,6 +41,13 @@ _OPERATIONS = {
                        detach='DetachDatabaseAccountsFromUserGroup', list_databases='ListDatabasesForUserGroup',
                        list_accounts='ListDatabaseAccountsForUserGroup'),
 }
+
+
+INSTANCE_ID_PATTERN = r'bastionhost-[a-z0-9][a-z0-9-]{0,63}'
+NUMERIC_ID_PATTERN = r'[0-9]{1,20}'
+NAME_MAX = 128
+# the task's principal: exactly one of these options (both modules)
+PRINCIPAL_OPTIONS = ('user_id', 'user_name', 'user_group_id', 'user_group_name')
 
 
 class LookupFailed(ValidationError):
@@ -69,6 +76,33 @@ class Principal:
 
     def view(self):
         return dict(type=self.kind, id=self.id, name=self.name)
+
+
+# ---------------------------------------------------------------- the task's bastion host and principal (both modules)
+
+def principal_argument_spec():
+    """``instance_id`` and the principal options (pass PRINCIPAL_OPTIONS as mutually_exclusive and required_one_of)."""
+    return dict(
+        instance_id=dict(type='str', required=True),
+        user_id=dict(type='str'),
+        user_name=dict(type='str'),
+        user_group_id=dict(type='str'),
+        user_group_name=dict(type='str'),
+    )
+
+
+def check_principal_options(params):
+    """Validate ``instance_id`` and the principal options (ValidationError naming the option)."""
+    check_pattern('instance_id', params['instance_id'], INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
+    for option in ('user_id', 'user_group_id'):
+        check_pattern(option, params.get(option), NUMERIC_ID_PATTERN, 'a numeric ID')
+    for option in ('user_name', 'user_group_name'):
+        check_length(option, params.get(option), NAME_MAX, 1)
+
+
+def principal_from_params(client, params):
+    """The Principal the module parameters name (a name is looked up, see resolve_principal)."""
+    return resolve_principal(client, params['instance_id'], params['region'], **dict((k, params[k]) for k in PRINCIPAL_OPTIONS))
 
 
 def _base(instance_id, region):

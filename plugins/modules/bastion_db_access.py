@@ -249,18 +249,10 @@ failed_items:
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, Plan, ValidationError, check_length, check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import bastionhost
 
-INSTANCE_ID = r'bastionhost-[a-z0-9][a-z0-9-]{0,63}'
-NUMERIC_ID = r'[0-9]{1,20}'
-PRINCIPAL_OPTIONS = ('user_id', 'user_name', 'user_group_id', 'user_group_name')
-
 
 def validate(params):
     """Check every option before any request; return the normalised database items."""
-    check_pattern('instance_id', params['instance_id'], INSTANCE_ID, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
-    for option in ('user_id', 'user_group_id'):
-        check_pattern(option, params.get(option), NUMERIC_ID, 'a numeric ID')
-    for option in ('user_name', 'user_group_name'):
-        check_length(option, params.get(option), 128, 1)
+    bastionhost.check_principal_options(params)
     state, exclusive, databases = params['state'], params['exclusive'], params['databases']
     if exclusive and state == 'absent':
         raise ValidationError('exclusive: only valid with state=present')
@@ -275,8 +267,8 @@ def validate(params):
             raise ValidationError('%s: give exactly one of database_id and database_name' % where)
         if raw.get('account_ids') is not None and raw.get('account_names') is not None:
             raise ValidationError('%s: give at most one of account_ids and account_names' % where)
-        check_pattern(where + '.database_id', raw.get('database_id'), NUMERIC_ID, 'a numeric ID')
-        check_length(where + '.database_name', raw.get('database_name'), 128, 1)
+        check_pattern(where + '.database_id', raw.get('database_id'), bastionhost.NUMERIC_ID_PATTERN, 'a numeric ID')
+        check_length(where + '.database_name', raw.get('database_name'), bastionhost.NAME_MAX, 1)
         item = dict(index=index, database_id=raw.get('database_id'), database_name=raw.get('database_name'),
                     account_ids=None, account_names=None)
         for key in ('account_ids', 'account_names'):
@@ -287,9 +279,9 @@ def validate(params):
                 raise ValidationError('%s.%s: an empty list is not allowed (omit it for a database-level grant)' % (where, key))
             for value in values:
                 if key == 'account_ids':
-                    check_pattern('%s.%s' % (where, key), value, NUMERIC_ID, 'numeric IDs')
+                    check_pattern('%s.%s' % (where, key), value, bastionhost.NUMERIC_ID_PATTERN, 'numeric IDs')
                 else:
-                    check_length('%s.%s' % (where, key), value, 128, 1)
+                    check_length('%s.%s' % (where, key), value, bastionhost.NAME_MAX, 1)
             item[key] = _unique(values)
         items.append(item)
     return items
@@ -461,11 +453,7 @@ def failure_message(principal, outcome):
 def main():
     module = AlibabaCloudModule(
         argument_spec=dict(
-            instance_id=dict(type='str', required=True),
-            user_id=dict(type='str'),
-            user_name=dict(type='str'),
-            user_group_id=dict(type='str'),
-            user_group_name=dict(type='str'),
+            bastionhost.principal_argument_spec(),
             databases=dict(type='list', elements='dict', options=dict(
                 database_id=dict(type='str'),
                 database_name=dict(type='str'),
@@ -476,8 +464,8 @@ def main():
             exclusive=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
-        mutually_exclusive=[PRINCIPAL_OPTIONS],
-        required_one_of=[PRINCIPAL_OPTIONS],
+        mutually_exclusive=[bastionhost.PRINCIPAL_OPTIONS],
+        required_one_of=[bastionhost.PRINCIPAL_OPTIONS],
     )
     module.run(run)
 
@@ -487,7 +475,7 @@ def run(module):
     items = validate(params)
     client = module.client('bastionhost')
     instance_id, region = params['instance_id'], params['region']
-    principal = bastionhost.resolve_principal(client, instance_id, region, **dict((k, params[k]) for k in PRINCIPAL_OPTIONS))
+    principal = bastionhost.principal_from_params(client, params)
 
     state = bastionhost.GrantState()
     state.set_granted(bastionhost.list_databases_for(client, instance_id, region, principal))

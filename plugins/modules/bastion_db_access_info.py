@@ -156,18 +156,12 @@ databases:
           sample: MySQL
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils import bastionhost
-
-PRINCIPAL_OPTIONS = ('user_id', 'user_name', 'user_group_id', 'user_group_name')
 
 
 def validate(params):
-    check_pattern('instance_id', params['instance_id'], r'bastionhost-[a-z0-9][a-z0-9-]{0,63}', 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
-    for option in ('user_id', 'user_group_id'):
-        check_pattern(option, params.get(option), r'[0-9]{1,20}', 'a numeric ID')
-    for option in ('user_name', 'user_group_name'):
-        check_length(option, params.get(option), 128, 1)
+    bastionhost.check_principal_options(params)
 
 
 def databases_view(state):
@@ -183,16 +177,10 @@ def databases_view(state):
 
 def main():
     module = AlibabaCloudModule(
-        argument_spec=dict(
-            instance_id=dict(type='str', required=True),
-            user_id=dict(type='str'),
-            user_name=dict(type='str'),
-            user_group_id=dict(type='str'),
-            user_group_name=dict(type='str'),
-        ),
+        argument_spec=bastionhost.principal_argument_spec(),
         supports_check_mode=True,
-        mutually_exclusive=[PRINCIPAL_OPTIONS],
-        required_one_of=[PRINCIPAL_OPTIONS],
+        mutually_exclusive=[bastionhost.PRINCIPAL_OPTIONS],
+        required_one_of=[bastionhost.PRINCIPAL_OPTIONS],
     )
     module.run(run)
 
@@ -201,8 +189,7 @@ def run(module):
     params = module.params
     validate(params)
     client = module.client('bastionhost')
-    principal = bastionhost.resolve_principal(client, params['instance_id'], params['region'],
-                                              **dict((k, params[k]) for k in PRINCIPAL_OPTIONS))
+    principal = bastionhost.principal_from_params(client, params)
     state = bastionhost.read_state(client, params['instance_id'], params['region'], principal)
     module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state))
 

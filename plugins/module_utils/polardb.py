@@ -9,6 +9,8 @@ No signing or HTTP here: every call goes through ``AlibabaClient.call``/``pagina
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import check_pattern
+
 SERVICE = 'polardb'
 
 # ResetAccount answers 403 ConcurrentTaskExceeded while another task runs on the cluster: "busy, try again".
@@ -19,6 +21,7 @@ BUSY_CODES = ('ConcurrentTaskExceeded',)
 ACCOUNTS_PAGE_SIZE = 100
 
 CLUSTER_ID_PATTERN = r'pc-[a-z0-9]{1,64}'
+CLUSTER_ID_RULE = 'a PolarDB cluster ID such as pc-bp1a2b3c4d5e6f7g8'
 # CreateAccount rule for MySQL: starts with a lowercase letter, ends with a letter or digit, [a-z0-9_].
 ACCOUNT_NAME_PATTERN = r'[a-z](?:[a-z0-9_]*[a-z0-9])?'
 ACCOUNT_NAME_MAX = 32
@@ -30,6 +33,12 @@ AVAILABLE = 'Available'
 # Cluster states that do not end by themselves: waiting for Running would only burn wait_timeout.
 CLUSTER_STATES_NOT_WAITED = frozenset(['Stopped', 'Deleting', 'Deleted'])
 ACCOUNT_STATES_NOT_WAITED = frozenset(['Deleting'])
+
+
+# ------------------------------------------------------------------ validation
+
+def check_cluster_id(option, value):
+    check_pattern(option, value, CLUSTER_ID_PATTERN, CLUSTER_ID_RULE)
 
 
 # ------------------------------------------------------------------ API calls

@@ -112,12 +112,12 @@ accounts:
           sample: ReadWrite
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 
 
 def validate(params):
-    check_pattern('cluster_id', params['cluster_id'], polardb.CLUSTER_ID_PATTERN, 'a PolarDB cluster ID such as pc-bp1a2b3c4d5e6f7g8')
+    polardb.check_cluster_id('cluster_id', params['cluster_id'])
 
 
 def run(module):

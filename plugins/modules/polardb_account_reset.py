@@ -227,7 +227,7 @@ PERMISSIONS_AFTER = 'reset'
 
 
 def validate(params):
-    check_pattern('cluster_id', params['cluster_id'], polardb.CLUSTER_ID_PATTERN, 'a PolarDB cluster ID such as pc-bp1a2b3c4d5e6f7g8')
+    polardb.check_cluster_id('cluster_id', params['cluster_id'])
     check_length('account_name', params['account_name'], polardb.ACCOUNT_NAME_MAX, 2)
     check_pattern('account_name', params['account_name'], polardb.ACCOUNT_NAME_PATTERN,
                   'lowercase letters, digits and underscores, starting with a letter and ending with a letter or digit')
@@ -259,27 +259,14 @@ class Preflight:
                       % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
         status = raw.get('DBClusterStatus')
         if status != polardb.RUNNING and self.wait and status not in polardb.CLUSTER_STATES_NOT_WAITED:
-            box = [raw]
-
-            def settled():
-                box[0] = polardb.describe_cluster(self.client, self.cluster_id)
-                current = box[0].get('DBClusterStatus')
-                return current == polardb.RUNNING or current in polardb.CLUSTER_STATES_NOT_WAITED
-
-            wait_until(settled, self.timeout)
-            raw = box[0]
+            raw = self.wait_for(lambda: polardb.describe_cluster(self.client, self.cluster_id), 'DBClusterStatus', polardb.RUNNING,
+                                polardb.CLUSTER_STATES_NOT_WAITED)
             status = raw.get('DBClusterStatus')
         self.cluster = polardb.normalize_cluster(raw)
         if status != polardb.RUNNING:
-            when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
-            if status in polardb.CLUSTER_STATES_NOT_WAITED:
-                why = 'it will not become Running by itself'
-            elif self.wait:
-                why = 'still not Running after waiting %d seconds (wait_timeout)' % self.timeout
-            else:
-                why = 'wait is false'
-            self.fail('cluster %s is %s, not Running (%s), %s' % (self.cluster_id, status, why, when),
-                      operation='DescribeDBClusterAttribute', **fields)
+            stuck = 'it will not become Running by itself' if status in polardb.CLUSTER_STATES_NOT_WAITED else None
+            self.fail_not_ready('cluster %s' % self.cluster_id, status, polardb.RUNNING, stuck, after_reset,
+                                operation='DescribeDBClusterAttribute', **fields)
         return raw
 
     def check_account(self):
@@ -300,37 +287,51 @@ class Preflight:
     def wait_account(self, raw, after_reset=False, **fields):
         status = raw.get('AccountStatus')
         if status != polardb.AVAILABLE and self.wait and status not in polardb.ACCOUNT_STATES_NOT_WAITED:
-            box = [raw]
-
-            def settled():
-                found = polardb.find_account(polardb.list_accounts(self.client, self.cluster_id, self.account_name), self.account_name)
-                box[0] = found
-                return found is None or found.get('AccountStatus') == polardb.AVAILABLE or found.get('AccountStatus') in polardb.ACCOUNT_STATES_NOT_WAITED
-
-            wait_until(settled, self.timeout)
-            raw = box[0]
+            raw = self.wait_for(self.read_account, 'AccountStatus', polardb.AVAILABLE, polardb.ACCOUNT_STATES_NOT_WAITED)
             if raw is None:
                 self.fail('account %r of cluster %s disappeared while waiting for it to be Available' % (self.account_name, self.cluster_id),
                           operation='DescribeAccounts', **fields)
             status = raw.get('AccountStatus')
         if status != polardb.AVAILABLE:
-            when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
-            if status in polardb.ACCOUNT_STATES_NOT_WAITED:
-                why = 'it is being deleted'
-            elif self.wait:
-                why = 'still not Available after waiting %d seconds (wait_timeout)' % self.timeout
-            else:
-                why = 'wait is false'
-            self.fail('account %r of cluster %s is %s, not Available (%s), %s' % (self.account_name, self.cluster_id, status, why, when),
-                      operation='DescribeAccounts', **fields)
+            stuck = 'it is being deleted' if status in polardb.ACCOUNT_STATES_NOT_WAITED else None
+            self.fail_not_ready('account %r of cluster %s' % (self.account_name, self.cluster_id), status, polardb.AVAILABLE, stuck, after_reset,
+                                operation='DescribeAccounts', **fields)
         return raw
+
+    def read_account(self):
+        """The account as DescribeAccounts (filtered by its name) lists it now, or None."""
+        return polardb.find_account(polardb.list_accounts(self.client, self.cluster_id, self.account_name), self.account_name)
+
+    def wait_for(self, read, field, wanted, not_waited):
+        """Read again (``read()``, bounded by wait_timeout) until ``field`` is ``wanted`` or in ``not_waited`` (it will not end
+        by itself) or the object is gone; return the last object read (None: gone)."""
+        box = [None]
+
+        def settled():
+            box[0] = read()
+            return box[0] is None or box[0].get(field) == wanted or box[0].get(field) in not_waited
+
+        wait_until(settled, self.timeout)
+        return box[0]
+
+    def fail_not_ready(self, what, status, wanted, stuck, after_reset, **fields):
+        """Fail: ``what`` is ``status``, not ``wanted``; why waiting did not help (``stuck``: a status that will not end by itself)
+        and whether anything was changed."""
+        if stuck:
+            why = stuck
+        elif self.wait:
+            why = 'still not %s after waiting %d seconds (wait_timeout)' % (wanted, self.timeout)
+        else:
+            why = 'wait is false'
+        when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
+        self.fail('%s is %s, not %s (%s), %s' % (what, status, wanted, why, when), **fields)
 
     def after_reset(self, plan, request_id):
         """The end state: wait for Running/Available again (wait=true), then the account as read back."""
         fields = dict(actions=plan.public(), request_id=request_id)
         if self.wait:
             self.check_cluster(after_reset=True, **fields)
-        found = polardb.find_account(polardb.list_accounts(self.client, self.cluster_id, self.account_name), self.account_name)
+        found = self.read_account()
         if found is None:
             self.fail('account %r of cluster %s is missing after the reset' % (self.account_name, self.cluster_id), operation='DescribeAccounts', **fields)
         if self.wait:

@@ -170,7 +170,8 @@ def main():
             handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % tool('python'))
         env.update(settings)
         env.update(ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_CALLBACK_RESULT_FORMAT='yaml',
-                   ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_RETRY_FILES_ENABLED='False')
+                   ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_RETRY_FILES_ENABLED='False',
+                   ANSIBLE_PIPELINING='True')
         cmd = [tool('ansible-playbook'), '-i', inventory, 'dbgov.cloud.demo',
                '-e', 'demo_report_dir=' + reports, '-e', 'demo_emulator_url=' + url]
 

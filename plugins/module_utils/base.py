@@ -253,6 +253,20 @@ def wait_until(predicate, timeout, interval=2.0, max_interval=10.0, sleep=None, 
         interval = min(max_interval, interval * 1.5)
 
 
+def exact_matches(items, **fields):
+    """The API objects in ``items`` whose ``fields`` have exactly (case-sensitively) the given values; a None value filters nothing."""
+    return [item for item in items if all(value is None or item.get(key) == value for key, value in fields.items())]
+
+
+def select_views(items, view, sort_by=None, **fields):
+    """``view(item)`` for each of ``exact_matches(items, **fields)``: sorted by the views' ``sort_by`` key (None as '') when
+    given, else in the API's order. What an _info module returns."""
+    views = [view(item) for item in exact_matches(items, **fields)]
+    if sort_by is not None:
+        views.sort(key=lambda v: v[sort_by] or '')
+    return views
+
+
 def diff_fields(current, desired):
     """The keys of ``desired`` (ignoring None) whose value differs from ``current``; lists compare as sets."""
     changed = []

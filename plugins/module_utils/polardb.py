@@ -9,7 +9,7 @@ No signing or HTTP here: every call goes through ``AlibabaClient.call``/``pagina
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import check_pattern, exact_matches
 
 SERVICE = 'polardb'
 
@@ -113,9 +113,7 @@ def normalize_cluster(raw):
 
 def filter_accounts(accounts, account_name=None, account_type=None):
     """Exact-name and type filters over raw accounts (both optional)."""
-    return [a for a in accounts
-            if (account_name is None or a.get('AccountName') == account_name)
-            and (account_type is None or a.get('AccountType') == account_type)]
+    return exact_matches(accounts, AccountName=account_name, AccountType=account_type)
 
 
 def describe_names(accounts, limit=10):

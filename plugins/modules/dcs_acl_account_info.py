@@ -93,7 +93,7 @@ accounts:
       sample: BI dashboards (read-only)
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -106,9 +106,7 @@ def run(module):
     params = module.params
     validate(params)
     accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
-    name = params['account_name']
-    views = [dcs.account_view(a) for a in accounts if name is None or a.get('account_name') == name]
-    module.ansible.exit_json(changed=False, accounts=views)
+    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
 
 
 def main():

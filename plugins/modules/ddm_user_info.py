@@ -105,7 +105,7 @@ users:
       sample: "2024-03-18T09:12:44+0800"
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
 
 
@@ -114,16 +114,10 @@ def validate(params):
     ddm.check_name('name', params.get('name'))
 
 
-def select(users, name=None):
-    """Normalised views of ``users`` (API objects), only ``name`` when given, sorted by name."""
-    views = [ddm.normalize_user(u) for u in users if name is None or u.get('name') == name]
-    return sorted(views, key=lambda v: v['name'] or '')
-
-
 def run(module):
     validate(module.params)
     users = ddm.list_users(module.client('ddm'), module.params['instance_id'])
-    module.ansible.exit_json(changed=False, users=select(users, module.params.get('name')))
+    module.ansible.exit_json(changed=False, users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')))
 
 
 def main():

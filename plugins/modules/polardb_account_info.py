@@ -112,7 +112,7 @@ accounts:
           sample: ReadWrite
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 
 
@@ -125,8 +125,8 @@ def run(module):
     validate(params)
     client = module.client(polardb.SERVICE)
     raw = polardb.list_accounts(client, params['cluster_id'], params.get('account_name'))
-    selected = polardb.filter_accounts(raw, params.get('account_name'), params.get('account_type'))
-    accounts = sorted((polardb.normalize_account(a) for a in selected), key=lambda a: a['account_name'] or '')
+    accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
+                            AccountName=params.get('account_name'), AccountType=params.get('account_type'))
     module.ansible.exit_json(changed=False, accounts=accounts)
 
 

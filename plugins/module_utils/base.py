@@ -240,6 +240,20 @@ def check_password(option, value, low, high, specials, forbid=(), classes=3, use
         raise ValidationError('%s: the password %s' % (option, '; '.join(problems)))
 
 
+def password_options():
+    """The ``password`` and ``update_password`` options: no cloud tells whether a password differs, so the task says when
+    to set it on an existing account (C(on_create): never; C(always): every run)."""
+    return dict(
+        password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+    )
+
+
+def password_to_set(params):
+    """The password to set on an existing account: ``password`` when update_password=always, else None."""
+    return params.get('password') if params.get('update_password') == 'always' else None
+
+
 def wait_until(predicate, timeout, interval=2.0, max_interval=10.0, sleep=None, clock=None):
     """Poll ``predicate()`` (returns a truthy value when done) until done or ``timeout`` seconds; return its last value."""
     sleep = sleep or time.sleep

@@ -206,7 +206,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError, password_options, password_to_set,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
@@ -249,13 +249,13 @@ def plan_update(acl, current, params):
     body = dcs.role_changes(before, params['role'], params['read_policy'])
     after = dcs.apply_role_changes(before, body)
     description = params['description']
-    set_password = params['password'] is not None and params['update_password'] == 'always'
+    password = password_to_set(params)
     if description is not None and description != before['description']:
         plan.add('UpdateAclAccountRemark', lambda: acl.set_description(account_id, description), target=name, description=description)
         after['description'] = description
-    if set_password:
+    if password is not None:
         # a role change follows: wait for the reset even with wait=false
-        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, params['password'], wait=True if body else None),
+        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, password, wait=True if body else None),
                  target=name, new_password=SECRET_PLACEHOLDER)
         after['password'] = DIFF_CHANGED
     if body:
@@ -311,8 +311,7 @@ def main():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             role=dict(type='str', choices=list(dcs.ROLES)),
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
-            password=dict(type='str', no_log=True),
-            update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+            **password_options(),
             description=dict(type='str'),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=300),

@@ -209,7 +209,7 @@ actions:
 import functools
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError, password_options, password_to_set,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
@@ -301,8 +301,9 @@ def build_plan(params, current, api):
         body = dict((key, _api_field(key, want[key])) for key in fields)
         plan.add('UpdateDdmUser', functools.partial(api['update'], body), target=target, **dict((key, want[key]) for key in fields))
         after.update((key, want[key]) for key in fields)
-    if params['update_password'] == 'always':
-        plan.add('ResetDdmUserPassword', functools.partial(api['reset'], params['password']), target=target, password=SECRET_PLACEHOLDER)
+    password = password_to_set(params)
+    if password is not None:
+        plan.add('ResetDdmUserPassword', functools.partial(api['reset'], password), target=target, password=SECRET_PLACEHOLDER)
     return plan, before, after
 
 
@@ -353,8 +354,7 @@ def main():
             instance_id=dict(type='str', required=True),
             name=dict(type='str', required=True),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-            password=dict(type='str', no_log=True),
-            update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+            **password_options(),
             base_authority=dict(type='list', elements='str', choices=list(ddm.PRIVILEGES)),
             databases=dict(type='list', elements='str'),
             description=dict(type='str'),

@@ -7,6 +7,7 @@
 the module args ``defaults`` + ``more`` + ``args`` and returns the ModuleExit its exit_json/fail_json raised.
 ``fake_huawei_request(fake)`` / ``fake_alibaba_call(fake)``: answer every ``HuaweiClient.request`` /
 ``AlibabaClient.call`` with ``fake`` (called like the method, ``self`` first); nothing reaches a network.
+``no_dcs_poll_delay``: DCS waits poll again at once (no sleep between reads).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +20,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, dcs, huaweicloud
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ModuleExit
 
 
@@ -61,3 +62,9 @@ def fake_huawei_request(monkeypatch):
 @pytest.fixture
 def fake_alibaba_call(monkeypatch):
     return lambda fake: monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', fake)
+
+
+@pytest.fixture
+def no_dcs_poll_delay(monkeypatch):
+    monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
+    monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)

@@ -10,12 +10,13 @@ import json
 
 import pytest
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 from ansible_collections.dbgov.cloud.plugins.modules import dcs_acl_account
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS, HUAWEI_SK as SK, operations
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
 PASSWORD = 'Str0ng-Redis-Pass'
+
+pytestmark = pytest.mark.usefixtures('no_dcs_poll_delay')
 
 
 def api_account(name, role='read', account_type='normal', description=''):
@@ -24,7 +25,7 @@ def api_account(name, role='read', account_type='normal', description=''):
 
 
 @pytest.fixture
-def cloud(fake_huawei_request, monkeypatch):
+def cloud(fake_huawei_request):
     """A small stateful DCS: asynchronous changes show their pending status on one list, then settle."""
     state = dict(calls=[], accounts=[api_account('default', 'write', 'default'), api_account('jdoe', description='John Doe')],
                  pending={}, passwords={})
@@ -79,8 +80,6 @@ def cloud(fake_huawei_request, monkeypatch):
         raise AssertionError('unexpected operation %s' % operation)
 
     fake_huawei_request(request)
-    monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
-    monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)
     return state
 
 

@@ -19,6 +19,8 @@ from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import H
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
 
+pytestmark = pytest.mark.usefixtures('no_dcs_poll_delay')
+
 
 def api_account(name, role='read', account_type='normal', policy=None):
     return dict(account_id='id-' + name, account_name=name, account_type=account_type, instance_id=IID, status='AVAILABLE',
@@ -26,7 +28,7 @@ def api_account(name, role='read', account_type='normal', policy=None):
 
 
 @pytest.fixture
-def cloud(fake_huawei_request, monkeypatch):
+def cloud(fake_huawei_request):
     """A small stateful DCS: a role change shows UPDATING on the next list, then AVAILABLE (or ``fail_with``)."""
     state = dict(calls=[], accounts=[api_account('default', 'write', 'default'), api_account('bi_readonly'),
                                      api_account('svc_sessions', 'write', policy='replica')],
@@ -62,8 +64,6 @@ def cloud(fake_huawei_request, monkeypatch):
         raise AssertionError('unexpected operation %s' % operation)
 
     fake_huawei_request(request)
-    monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
-    monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)
     return state
 
 

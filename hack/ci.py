@@ -91,35 +91,54 @@ def run(cmd, cwd=None, env=None, timeout=None, quiet=False, on_line=None):
 
     The child gets its own session so that the whole process tree can be ended on timeout.
     """
-    if not quiet:
-        log('$ ' + ' '.join(cmd))
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    chunks = []
+    return run_parallel([dict(cmd=cmd, cwd=cwd, env=env, quiet=quiet, on_line=on_line)], timeout)[0]
 
-    def pump():
-        for raw in iter(proc.stdout.readline, b''):
-            line = raw.decode('utf-8', 'replace')
-            chunks.append(line)
-            if on_line is not None:
-                on_line(line)
-            if not quiet:
-                sys.stdout.write(line)
-                sys.stdout.flush()
 
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
+def run_parallel(jobs, timeout=None):
+    """Run several commands at once (job: cmd, cwd, env, quiet, on_line, prefix); return [(rc, output), ...].
+
+    Output lines are streamed as they come, each with the job's prefix.
+    """
+    started = []
+    for job in jobs:
+        prefix = job.get('prefix', '')
+        if not job.get('quiet'):
+            log('%s$ %s' % (prefix, ' '.join(job['cmd'])))
+        proc = subprocess.Popen(job['cmd'], cwd=job.get('cwd'), env=job.get('env'), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        chunks = []
+        reader = threading.Thread(target=pump, args=(proc, chunks, prefix, job.get('quiet'), job.get('on_line')), daemon=True)
+        reader.start()
+        started.append((proc, chunks, reader))
+    deadline = None if timeout is None else time.time() + timeout
+    results = []
     try:
-        rc = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        log('!!! timeout after %ss: ending process group %d' % (timeout, proc.pid))
-        stop_group(proc)
-        rc = 124
+        for proc, chunks, reader in started:
+            try:
+                rc = proc.wait(timeout=None if deadline is None else max(1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                log('!!! timeout after %ss: ending process group %d' % (timeout, proc.pid))
+                stop_group(proc)
+                rc = 124
+            reader.join(10)
+            results.append((rc, ''.join(chunks)))
     except KeyboardInterrupt:
-        stop_group(proc)
+        for proc, _chunks, _reader in started:
+            stop_group(proc)
         raise
-    reader.join(10)
-    return rc, ''.join(chunks)
+    return results
+
+
+def pump(proc, chunks, prefix, quiet, on_line):
+    """Copy a child's output to ours (line by line, prefixed) and keep it."""
+    for raw in iter(proc.stdout.readline, b''):
+        line = raw.decode('utf-8', 'replace')
+        chunks.append(line)
+        if on_line is not None:
+            on_line(line)
+        if not quiet:
+            sys.stdout.write(prefix + line)
+            sys.stdout.flush()
 
 
 def stop_group(proc, grace=10):
@@ -422,25 +441,26 @@ def stage_emulator(ctx, timeout):
 class Emulator:
     """The loopback fake cloud, in the background, for the integration stage."""
 
-    def __init__(self, ctx, lifetime=2400):
-        self.ctx = ctx
+    def __init__(self, coll, env, work, tag='', lifetime=2400):
+        self.coll = coll
+        self.env = env
         self.lifetime = lifetime
         self.proc = None
         self.url = None
         self.port = None
-        self.log_path = os.path.join(ctx.work, 'emulator.log')
-        self.port_file = os.path.join(ctx.work, 'emulator.json')
+        self.log_path = os.path.join(work, 'emulator%s.log' % tag)
+        self.port_file = os.path.join(work, 'emulator%s.json' % tag)
 
     def start(self, wait=60):
         """Start it, wait for its port file and a healthy /_emulator/health."""
-        script = self.ctx.path('tests', 'emulator', 'run.py')
+        script = os.path.join(self.coll, 'tests', 'emulator', 'run.py')
         if not os.path.exists(script):
             raise StageFailed('tests/emulator/run.py does not exist: integration tests need the emulator')
         remove(self.port_file)
         cmd = [VENV_PY, script, '--port', '0', '--port-file', self.port_file, '--lifetime', str(self.lifetime)]
         log('$ ' + ' '.join(cmd) + ' > ' + self.log_path + ' 2>&1 &')
         with open(self.log_path, 'wb') as out:
-            self.proc = subprocess.Popen(cmd, cwd=self.ctx.coll, env=self.ctx.env, stdin=subprocess.DEVNULL, stdout=out,
+            self.proc = subprocess.Popen(cmd, cwd=self.coll, env=self.env, stdin=subprocess.DEVNULL, stdout=out,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + wait
         last_error = 'no port file yet'
@@ -487,39 +507,80 @@ class Emulator:
 
 
 def stage_integration(ctx, timeout):
-    """Start the emulator, point the targets at it, run every integration target."""
+    """Run every integration target against the emulator, in CI_INTEGRATION_SHARDS parallel shards (default 2).
+
+    Each shard is its own collection copy with its own emulator (targets reset the emulator, so shards never
+    share one) and its own tests/integration/integration_config.yml (emulator_url, emulator_port).
+    """
     targets_dir = ctx.path('tests', 'integration', 'targets')
     if not os.path.isdir(targets_dir) or not os.listdir(targets_dir):
         raise StageFailed('NO integration targets: tests/integration/targets is empty or missing')
     rc, out = run(ctx.ansible_test + ['integration', '--list-targets'] + ctx.at_opts, cwd=ctx.coll, env=ctx.env, timeout=600)
-    if 'All targets skipped' in out or rc != 0:
+    names = [line.strip() for line in out.splitlines() if re.match(r'^[A-Za-z0-9_.-]+$', line.strip())]
+    if 'All targets skipped' in out or rc != 0 or not names:
         raise StageFailed('NO runnable integration target (ansible-test integration --list-targets: rc %d)' % rc)
-    emulator = Emulator(ctx)
-    emulator.start()
+    history_path = os.path.join(ctx.work, 'integration-seconds.json')
+    history = {}
+    if os.path.exists(history_path):
+        with open(history_path, encoding='utf-8') as handle:
+            history = json.load(handle)
+    shards = split_targets(names, int(os.environ.get('CI_INTEGRATION_SHARDS', min(2, os.cpu_count() or 1))), history)
+    colls = [ctx.coll]
+    for index in range(1, len(shards)):
+        colls.append(os.path.join(ctx.work, 'shard%d' % index, 'ansible_collections', ctx.namespace, ctx.name))
+        copy_tree(colls[-1])
+    log('integration: %d targets in %d shard(s): %s' % (len(names), len(shards), ' | '.join(' '.join(s) for s in shards)))
+    emulators = [Emulator(coll, ctx.env, ctx.work, tag='-%d' % index) for index, coll in enumerate(colls)]
+    marks = [[] for _shard in shards]
     try:
-        config = ctx.path('tests', 'integration', 'integration_config.yml')
-        with open(config, 'w', encoding='utf-8') as handle:
-            handle.write('---\n# written by hack/ci.py for this run\nemulator_url: "%s"\nemulator_port: %d\n' % (emulator.url, emulator.port))
-        marks = []
+        for emulator, coll in zip(emulators, colls):
+            emulator.start()
+            with open(os.path.join(coll, 'tests', 'integration', 'integration_config.yml'), 'w', encoding='utf-8') as handle:
+                handle.write('---\n# written by hack/ci.py for this run\nemulator_url: "%s"\nemulator_port: %d\n'
+                             % (emulator.url, emulator.port))
 
-        def mark(line):
-            match = re.match(r'Running (\S+) integration test', line)
-            if match:
-                marks.append((match.group(1), time.time()))
+        def marker(shard_marks):
+            def mark(line):
+                match = re.match(r'Running (\S+) integration test', line)
+                if match:
+                    shard_marks.append((match.group(1), time.time()))
+            return mark
 
-        rc, out = run(ctx.ansible_test + ['integration'] + ctx.at_opts, cwd=ctx.coll, env=ctx.env, timeout=timeout, on_line=mark)
-        marks.append(('', time.time()))
+        jobs = [dict(cmd=ctx.ansible_test + ['integration'] + ctx.at_opts + shard, cwd=coll, env=ctx.env,
+                     prefix='[%d] ' % index if len(shards) > 1 else '', on_line=marker(marks[index]))
+                for index, (shard, coll) in enumerate(zip(shards, colls))]
+        results = run_parallel(jobs, timeout)
     finally:
-        emulator.stop()
+        for emulator in emulators:
+            emulator.stop()
+    problems = []
     log('integration: seconds per target')
-    for (target, start), (_next, end) in zip(marks, marks[1:]):
-        log('  %-40s %5.0fs' % (target, end - start))
-    if rc != 0:
-        emulator.dump_log()
-    if 'All targets skipped' in out:
-        raise StageFailed('ansible-test integration skipped every target: nothing was tested')
-    if rc != 0:
-        raise StageFailed('ansible-test integration exited with %d' % rc)
+    for index, (shard_marks, (rc, out)) in enumerate(zip(marks, results)):
+        shard_marks.append(('', time.time()))
+        for (target, start), (_next, end) in zip(shard_marks, shard_marks[1:]):
+            log('  [%d] %-40s %5.0fs' % (index, target, end - start))
+            history[target] = round(end - start, 1)
+        if 'All targets skipped' in out:
+            problems.append('shard %d: ansible-test integration skipped every target: nothing was tested' % index)
+        elif rc != 0:
+            emulators[index].dump_log()
+            problems.append('shard %d (%s): ansible-test integration exited with %d' % (index, ' '.join(shards[index]), rc))
+    with open(history_path, 'w', encoding='utf-8') as handle:
+        json.dump(history, handle, indent=1, sort_keys=True)
+    if problems:
+        raise StageFailed('\n'.join(problems))
+
+
+def split_targets(names, count, seconds):
+    """Split target names into count shards of about equal run time (longest first; unknown targets: 45 s)."""
+    count = max(1, min(count, len(names)))
+    shards = [[] for _index in range(count)]
+    loads = [0.0] * count
+    for name in sorted(names, key=lambda n: (-seconds.get(n, 45.0), n)):
+        index = loads.index(min(loads))
+        shards[index].append(name)
+        loads[index] += seconds.get(name, 45.0)
+    return [sorted(shard) for shard in shards]
 
 
 def stage_lint(ctx, timeout):

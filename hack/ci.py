@@ -320,14 +320,27 @@ def copy_tree(coll):
     for rel in files:
         src, dst = os.path.join(ROOT, rel), os.path.join(coll, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        if os.path.islink(src):
-            os.symlink(os.readlink(src), dst)
-        else:
-            shutil.copy2(src, dst)
-    if os.path.isdir(os.path.join(ROOT, '.git')):
-        shutil.copytree(os.path.join(ROOT, '.git'), os.path.join(coll, '.git'), symlinks=True)
-    elif os.path.isfile(os.path.join(ROOT, '.git')):  # worktree / submodule: a pointer file
-        shutil.copy2(os.path.join(ROOT, '.git'), os.path.join(coll, '.git'))
+        try:
+            if os.path.islink(src):
+                os.symlink(os.readlink(src), dst)
+            else:
+                shutil.copy2(src, dst)
+        except FileNotFoundError:  # deleted while we copy (someone is editing the work tree): as if never there
+            continue
+    git_dir = os.path.join(ROOT, '.git')
+    if os.path.isdir(git_dir):
+        # git's own lock files come and go while others commit; copying one would leave a stale lock in the copy
+        for attempt in range(3):
+            remove(os.path.join(coll, '.git'))
+            try:
+                shutil.copytree(git_dir, os.path.join(coll, '.git'), symlinks=True, ignore=shutil.ignore_patterns('*.lock'))
+                break
+            except shutil.Error:
+                if attempt == 2:
+                    raise
+                time.sleep(1)
+    elif os.path.isfile(git_dir):  # worktree / submodule: a pointer file
+        shutil.copy2(git_dir, os.path.join(coll, '.git'))
     return len(files)
 
 

@@ -26,7 +26,11 @@ DIFF_CHANGED = '<changed>'
 
 
 class ValidationError(Exception):
-    """Bad input, found before any request is sent."""
+    """Bad input, found before any write (``code``: a stable ``error_code`` for callers to match on)."""
+
+    def __init__(self, msg, code=None):
+        super(ValidationError, self).__init__(msg)
+        self.code = code
 
 
 class Action:
@@ -135,7 +139,7 @@ class CloudModule:
         try:
             main(self)
         except ValidationError as exc:
-            self.fail(str(exc))
+            self.fail(str(exc), error_code=exc.code)
         except ApiError as exc:
             self.fail_api(exc)
 

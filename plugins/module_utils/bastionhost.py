@@ -366,9 +366,10 @@ def resolve_principal(client, instance_id, region, user_id=None, user_name=None,
 
 def _single(option, kind, name, found, instance_id):
     if not found:
-        raise LookupFailed('%s: no %s named %r on bastion host %s' % (option, kind, name, instance_id))
+        raise LookupFailed('%s: no %s named %r on bastion host %s' % (option, kind, name, instance_id), code='NotFound')
     if len(found) > 1:
-        raise LookupFailed('%s: %d %ss are named %r on bastion host %s; use the id instead' % (option, len(found), kind, name, instance_id))
+        raise LookupFailed('%s: %d %ss are named %r on bastion host %s; use the id instead' % (option, len(found), kind, name, instance_id),
+                           code='Ambiguous')
     return found[0]
 
 

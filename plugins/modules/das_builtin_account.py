@@ -233,7 +233,7 @@ def run(module):
         msg = ('instance_id: DAS does not list %s among the %d Cloud-DBA instances of datastore_type %s in region %s; '
                'check the ID, the region and that DAS manages the instance')
         module.fail(msg % (params['instance_id'], listed, params['datastore_type'], params['region']),
-                    operation='ListCloudDbaInstances', resource_id=params['instance_id'])
+                    operation='ListCloudDbaInstances', resource_id=params['instance_id'], error_code='InstanceNotListed')
     plan, before, after = build_plan(client, params)
 
     def result_view():

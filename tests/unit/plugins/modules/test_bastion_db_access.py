@@ -332,6 +332,13 @@ def test_lookup_failures_happen_before_any_write(cloud, run_module, args, messag
     assert res.failed and message in res.result['msg'] and cloud.writes() == []
 
 
+def test_missing_and_ambiguous_principals_have_stable_codes(cloud, run_module):
+    res = run_module(user_name='nobody', databases=[dict(database_id='1')])
+    assert res.failed and res.result['error_code'] == 'NotFound' and cloud.writes() == []
+    res = run_module(user_group_name='nobody', databases=[dict(database_id='1')])
+    assert res.failed and res.result['error_code'] == 'NotFound'
+
+
 def test_items_for_the_same_database_are_merged(cloud, run_module):
     res = run_module(user_name='jdoe', databases=[dict(database_id='1', account_ids=['11']),
                                                   dict(database_name='orders', account_names=['bi_readonly', 'app_orders'])])

@@ -91,6 +91,7 @@ def test_unknown_instance_fails_before_any_write(cloud, run_module):
     assert res.failed
     assert operations(cloud['calls']) == ['ListCloudDbaInstances']
     assert res.result['msg'].startswith('instance_id: DAS does not list %s' % IID)
+    assert res.result['error_code'] == 'InstanceNotListed'
     assert res.result['resource_id'] == IID
 
 

@@ -61,7 +61,7 @@ options:
     description:
       - V(on_create) sets O(password) only when the module creates the account.
       - V(always) resets the password of an existing account to O(password) on every run (the API cannot tell
-        whether it already is that password, so such a run always reports a change).
+        whether it already is that password, so such a run always reports a change). O(password) is then required.
     type: str
     choices: [on_create, always]
     default: on_create
@@ -219,6 +219,8 @@ def validate(params):
     dcs.check_wait_timeout('wait_timeout', params['wait_timeout'])
     if params['account_name'] == dcs.DEFAULT_NAME and params['state'] == 'absent':
         raise ValidationError('account_name: the default account belongs to the instance and cannot be deleted')
+    if params['state'] == 'present' and params['update_password'] == 'always' and params['password'] is None:
+        raise ValidationError('password: required with update_password=always')
 
 
 def plan_create(acl, params):

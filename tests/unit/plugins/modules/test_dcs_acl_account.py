@@ -188,6 +188,7 @@ def test_delete_check_mode(cloud, run_module):
     (dict(account_name='svc_cart', role='read', password='svc_cart-X1'), 'account name'),
     (dict(account_name='svc_cart', role='read', description='x' * 1025), 'description: '),
     (dict(account_name='svc_cart', state='gone'), 'state'),
+    (dict(account_name='jdoe', update_password='always'), 'password: required with update_password=always'),
 ])
 def test_bad_input_fails_before_any_request(cloud, run_module, args, fragment):
     res = run_module(**args)

@@ -153,8 +153,9 @@ class CloudModule:
             except ApiError as exc:
                 action.status = 'failed'
                 done = len([a for a in plan.actions if a.status == 'done'])
+                # changed: something was written (an earlier action, or this one before its wait failed)
                 self.fail_api(exc, msg='%s did not complete (%d of %d planned actions had completed before it)'
-                              % (action.operation, done, len(plan)), plan=plan)
+                              % (action.operation, done, len(plan)), plan=plan, changed=bool(done or exc.executed))
             action.status = 'done'
 
     def finish(self, plan, before, after, key, reread=None, **extra):

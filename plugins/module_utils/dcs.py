@@ -335,10 +335,10 @@ class AclInstance:
         label = name or account_id
         if outcome == 'failed':
             raise ApiError(SERVICE, operation, None, 'AccountStatusError', 'ACL account %r ended in status %s%s'
-                           % (label, account.get('status'), self._job_detail(operation)))
+                           % (label, account.get('status'), self._job_detail(operation)), executed=True)
         status = account.get('status') if account else 'not listed yet'
         raise ApiError(SERVICE, operation, None, 'WaitTimeout', 'ACL account %r is still %s after %s s (wait_timeout)'
-                       % (label, status, self.timeout))
+                       % (label, status, self.timeout), executed=True)
 
     def _job_detail(self, operation):
         """The job's failure reason, when the role change's job can be queried (UNVERIFIED that it can)."""

@@ -25,13 +25,13 @@ COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'dbgov.cloud-ansible/%s' % COLLECTION_VERSION
 
 # the only keys a failure result may carry (DESIGN.md "Secrets")
-ERROR_FIELDS = ('msg', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id', 'actions', 'failed_items')
+ERROR_FIELDS = ('msg', 'changed', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id', 'actions', 'failed_items')
 
 
 class ApiError(Exception):
     """A cloud API call that failed: service, operation, HTTP status, cloud code, message, request id."""
 
-    def __init__(self, service, operation, http_status=None, code=None, message=None, request_id=None, attempts=1):
+    def __init__(self, service, operation, http_status=None, code=None, message=None, request_id=None, attempts=1, executed=False):
         self.service = service
         self.operation = operation
         self.http_status = http_status
@@ -39,6 +39,7 @@ class ApiError(Exception):
         self.message = message or ''
         self.request_id = request_id
         self.attempts = attempts
+        self.executed = executed  # True when the failure came after the cloud accepted a write (e.g. a wait)
         super(ApiError, self).__init__(self.describe())
 
     def __str__(self):

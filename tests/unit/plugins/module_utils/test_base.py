@@ -176,6 +176,26 @@ def test_apply_stops_at_the_first_failure_and_reports_progress(capsys):
     assert set(result) <= ALLOWED
 
 
+def test_a_failure_reports_changed_only_when_something_was_written(capsys):
+    # the first action is refused: nothing was written
+    module = make_module()
+    rc, result, _out = run_exit(capsys, lambda: module.finish(three_step_plan(Calls(fail_at='CreateUser')), None, {}, key='user', reread=never))
+    assert rc == 1 and result['changed'] is False
+    # an earlier action went through: changed, although the task failed
+    module = make_module()
+    rc, result, _out = run_exit(capsys, lambda: module.finish(three_step_plan(Calls(fail_at='ResetPassword')), None, {}, key='user', reread=never))
+    assert rc == 1 and result['changed'] is True
+    # the cloud accepted the write and then the wait failed (executed=True): changed
+    plan = Plan()
+
+    def write_then_fail():
+        raise ApiError('dcs', 'UpdateAclAccount', None, 'AccountStatusError', 'ended in status ERROR', executed=True)
+    plan.add('UpdateAclAccount', write_then_fail, target='app')
+    module = make_module()
+    rc, result, _out = run_exit(capsys, lambda: module.finish(plan, None, {}, key='user', reread=never))
+    assert rc == 1 and result['changed'] is True and result['error_code'] == 'AccountStatusError'
+
+
 def test_apply_in_check_mode_is_a_no_op():
     plan = Plan()
     plan.add('X', never)

@@ -244,6 +244,19 @@ failed_items:
       account_name: bi_readonly
       code: OBJECT_NOT_FOUND
       message: The database account does not exist.
+succeeded_items:
+  description:
+    - On a per-item failure, every database or account grant that the API reported as C(OK) in the same run; they stay in effect
+      (the task then reports C(changed=true) when there is at least one).
+  returned: failure (per-item codes)
+  type: list
+  elements: dict
+  sample:
+    - operation: AttachDatabaseAccountsToUser
+      database_id: "3"
+      database_name: orders-prod
+      account_id: "7"
+      account_name: app_orders
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, Plan, ValidationError, check_length, check_pattern
@@ -499,7 +512,8 @@ def run(module):
         # finish() calls this right after the plan ran: per-item failures end the task here, before the re-read
         if outcome['failed']:
             module.fail(failure_message(principal, outcome), failed_items=outcome['failed'], actions=plan.public(),
-                        error_code=outcome['failed'][0]['code'], operation=outcome['failed'][0]['operation'])
+                        error_code=outcome['failed'][0]['code'], operation=outcome['failed'][0]['operation'],
+                        changed=bool(outcome['succeeded']), succeeded_items=outcome['succeeded'])
         end = bastionhost.read_state(client, instance_id, region, principal, involved)
         for database_id in involved:
             end.databases.setdefault(database_id, state.databases.get(database_id))

@@ -25,7 +25,8 @@ COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'dbgov.cloud-ansible/%s' % COLLECTION_VERSION
 
 # the only keys a failure result may carry (DESIGN.md "Secrets")
-ERROR_FIELDS = ('msg', 'changed', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id', 'actions', 'failed_items', 'succeeded_items')
+ERROR_FIELDS = ('msg', 'changed', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id',
+                'actions', 'failed_items', 'succeeded_items')
 
 
 class ApiError(Exception):

@@ -53,6 +53,9 @@ emulator: venv  ## run the emulator in the foreground on port 8765 (EMULATOR_POR
 demo: venv  ## the governance scene against the local cloud: review, offboarding (check mode + diff, then real), review again
 	@$(VPY) hack/demo.py
 
+bench: venv  ## per-task wall time and API calls vs ansible.builtin.uri against the emulator (~6 min; not part of test)
+	@$(VPY) hack/bench.py $(BENCH_ARGS)
+
 clean:  ## remove test output, build artifacts, caches and the CI work copy (keeps .venv)
 	rm -rf tests/output .ansible .pytest_cache changelogs/.plugin-cache.yaml tests/integration/inventory \
 	       tests/integration/integration_config.yml ./*.tar.gz

@@ -12,7 +12,7 @@ machine disturbs much less than wall time. API calls per task come from the emul
 (GET /_emulator/log): requests logged during the runs of a case / (runs * N), writes counted apart; every
 playbook must end with changed=0 (the stateful cases are no-change re-runs against the seeded estate).
 
-    .venv/bin/python hack/bench.py [--n 30] [--runs 3] [--only uri,ddm_user_info] [--json out.json] [--markdown out.md]
+    .venv/bin/python hack/bench.py [--n 50] [--runs 3] [--only uri,ddm_user_info] [--json out.json] [--markdown out.md]
 
 Uses the Python it runs with for the emulator and for ansible-playbook (the one next to it); needs
 tests/emulator/requirements.txt installed there (.venv has them; `make bench BENCH_ARGS='--n 50'`).
@@ -135,7 +135,7 @@ def loadavg():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    ap.add_argument('--n', type=int, default=30, help='tasks per playbook (default 30)')
+    ap.add_argument('--n', type=int, default=50, help='tasks per playbook (default 50: ~5.5 min quiet, ~8 min at load 4; 30 if pressed)')
     ap.add_argument('--runs', type=int, default=3, help='runs per playbook, the median counts (default 3)')
     ap.add_argument('--only', help='comma-separated cases (default all: %s)' % ','.join(CASES))
     ap.add_argument('--json', help='write the raw results here')

@@ -12,7 +12,7 @@ every call goes through ``HuaweiClient.request`` (module_utils/huaweicloud.py).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from urllib.parse import quote
+from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
     ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
@@ -63,10 +63,6 @@ INSTANCE_PATH = '/v2/{project_id}/instances/%s'
 JOB_PATH = '/v2/{project_id}/jobs/%s'
 
 
-def _seg(value):
-    return quote(str(value), safe='')
-
-
 # --- validation (no request is sent before these pass) ---------------------------------------------
 
 def check_id(option, value):
@@ -94,38 +90,38 @@ def check_wait_timeout(option, value):
 
 def list_accounts(client, instance_id):
     """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
-    data = client.request('GET', ACCOUNTS_PATH % _seg(instance_id), 'ListAclAccounts')
+    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts')
     return data.get('accounts') or []
 
 
 def show_instance(client, instance_id):
-    return client.request('GET', INSTANCE_PATH % _seg(instance_id), 'ShowInstance')
+    return client.request('GET', INSTANCE_PATH % path_segment(instance_id), 'ShowInstance')
 
 
 def show_job(client, job_id):
-    return client.request('GET', JOB_PATH % _seg(job_id), 'ShowJobInfo')
+    return client.request('GET', JOB_PATH % path_segment(job_id), 'ShowJobInfo')
 
 
 def create_account(client, instance_id, body, deadline=None):
-    return client.request('POST', ACCOUNTS_PATH % _seg(instance_id), 'CreateAclAccount', body=body,
+    return client.request('POST', ACCOUNTS_PATH % path_segment(instance_id), 'CreateAclAccount', body=body,
                           busy_codes=BUSY_CODES, deadline=deadline)
 
 
 def update_role(client, instance_id, account_id, body, deadline=None):
     """PUT .../role with only the fields to change; returns the job id (the change is asynchronous)."""
-    data = client.request('PUT', (ACCOUNT_PATH + '/role') % (_seg(instance_id), _seg(account_id)), 'UpdateAclAccount',
+    data = client.request('PUT', (ACCOUNT_PATH + '/role') % (path_segment(instance_id), path_segment(account_id)), 'UpdateAclAccount',
                           body=body, busy_codes=BUSY_CODES, deadline=deadline)
     return data.get('job_id')
 
 
 def update_description(client, instance_id, account_id, description, deadline=None):
     """Synchronous (204)."""
-    return client.request('PUT', ACCOUNT_PATH % (_seg(instance_id), _seg(account_id)), 'UpdateAclAccountRemark',
+    return client.request('PUT', ACCOUNT_PATH % (path_segment(instance_id), path_segment(account_id)), 'UpdateAclAccountRemark',
                           body={'description': description}, busy_codes=BUSY_CODES, deadline=deadline)
 
 
 def reset_password(client, instance_id, account_id, password, deadline=None):
-    data = client.request('PUT', (ACCOUNT_PATH + '/password/reset') % (_seg(instance_id), _seg(account_id)),
+    data = client.request('PUT', (ACCOUNT_PATH + '/password/reset') % (path_segment(instance_id), path_segment(account_id)),
                           'ResetAclAccountPassWord', body={'new_password': password}, busy_codes=BUSY_CODES, deadline=deadline)
     # documented: the lock fields are null unless the account is locked, which means the reset was refused
     if data.get('lock_time_left') not in (None, '', '0'):
@@ -135,7 +131,7 @@ def reset_password(client, instance_id, account_id, password, deadline=None):
 
 
 def delete_account(client, instance_id, account_id, deadline=None):
-    return client.request('DELETE', ACCOUNT_PATH % (_seg(instance_id), _seg(account_id)), 'DeleteAclAccount',
+    return client.request('DELETE', ACCOUNT_PATH % (path_segment(instance_id), path_segment(account_id)), 'DeleteAclAccount',
                           busy_codes=BUSY_CODES, deadline=deadline)
 
 

@@ -11,7 +11,7 @@ Shared by ``ddm_user`` and ``ddm_user_info``. No signing or HTTP here: every cal
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from urllib.parse import quote
+from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
     ValidationError, check_length, check_password, check_pattern, check_range,
@@ -42,10 +42,6 @@ BUSY_CODES = ('DBS.200019', 'DBS.212033')
 
 USERS_PATH = '/v3/{project_id}/instances/%s/users'
 USER_PATH = '/v3/{project_id}/instances/%s/users/%s'
-
-
-def _seg(value):
-    return quote(str(value), safe='')
 
 
 # --- validation (no request is sent before these pass) ---------------------------------------------
@@ -97,7 +93,7 @@ def list_users(client, instance_id):
     """Every account of ``instance_id`` (ListDdmUsers V3), all pages."""
     users, offset = [], 0
     while True:
-        data = client.request('GET', USERS_PATH % _seg(instance_id), 'ListDdmUsers',
+        data = client.request('GET', USERS_PATH % path_segment(instance_id), 'ListDdmUsers',
                               query={'offset': offset, 'limit': PAGE_LIMIT})
         page = data.get('users') or []
         users.extend(page)
@@ -116,22 +112,22 @@ def find_user(client, instance_id, name):
 
 
 def create_user(client, instance_id, body, deadline=None):
-    return client.request('POST', USERS_PATH % _seg(instance_id), 'CreateDdmUser', body=body,
+    return client.request('POST', USERS_PATH % path_segment(instance_id), 'CreateDdmUser', body=body,
                           busy_codes=BUSY_CODES, deadline=deadline)
 
 
 def update_user(client, instance_id, name, body, deadline=None):
-    return client.request('PUT', USER_PATH % (_seg(instance_id), _seg(name)), 'UpdateDdmUser', body=body,
+    return client.request('PUT', USER_PATH % (path_segment(instance_id), path_segment(name)), 'UpdateDdmUser', body=body,
                           busy_codes=BUSY_CODES, deadline=deadline)
 
 
 def delete_user(client, instance_id, name, deadline=None):
-    return client.request('DELETE', USER_PATH % (_seg(instance_id), _seg(name)), 'DeleteDdmUser',
+    return client.request('DELETE', USER_PATH % (path_segment(instance_id), path_segment(name)), 'DeleteDdmUser',
                           busy_codes=BUSY_CODES, deadline=deadline)
 
 
 def reset_password(client, instance_id, name, password, deadline=None):
-    return client.request('POST', (USER_PATH + '/password') % (_seg(instance_id), _seg(name)), 'ResetDdmUserPassword',
+    return client.request('POST', (USER_PATH + '/password') % (path_segment(instance_id), path_segment(name)), 'ResetDdmUserPassword',
                           body={'password': password}, busy_codes=BUSY_CODES, deadline=deadline)
 
 

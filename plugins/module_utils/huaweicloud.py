@@ -57,6 +57,11 @@ def _text(value):
     return value if isinstance(value, str) else str(value)
 
 
+def path_segment(value):
+    """``value`` encoded as one URL path segment (a '/' in it cannot change the resource addressed)."""
+    return quote(str(value), safe='')
+
+
 def canonical_query(query):
     """Sorted, RFC 3986 encoded query; list values become repeated keys (sorted)."""
     pairs = []

@@ -132,7 +132,6 @@ class Transport:
         self.session.verify = ca_bundle if (validate_certs and ca_bundle) else bool(validate_certs)
         self.session.headers['User-Agent'] = USER_AGENT
         self.retry = retry or RetryPolicy()
-        self.calls = []  # (service, operation, write) of every attempt, for debugging and tests
         self.memo = {}  # per-run lookups shared by the clients (e.g. the Huawei project id)
 
     def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
@@ -149,7 +148,6 @@ class Transport:
         while True:
             attempt += 1
             method, url, headers, body = build()
-            self.calls.append((service, operation, write))
             error, kind, retry_after = None, None, None
             try:
                 resp = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout, allow_redirects=False)

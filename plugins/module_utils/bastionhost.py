@@ -27,7 +27,7 @@ Empty account lists
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, check_length, check_pattern
 
 MAX_DATABASES_PER_CALL = 10
 MAX_ACCOUNTS_PER_DATABASE = 10

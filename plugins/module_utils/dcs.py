@@ -14,9 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
-)
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, check_length, check_password, check_pattern, check_range, wait_until
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'dcs'

@@ -9,7 +9,7 @@ No signing or HTTP here: every call goes through ``AlibabaClient.call``/``pagina
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import check_pattern, exact_matches
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_pattern, exact_matches
 
 SERVICE = 'polardb'
 

@@ -259,7 +259,8 @@ succeeded_items:
       account_name: app_orders
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, Plan, ValidationError, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, ValidationError, check_length, check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import bastionhost
 
 

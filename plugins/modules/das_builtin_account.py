@@ -202,7 +202,8 @@ actions:
 
 import functools
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, Plan, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import das
 
 OPERATIONS = dict(logged_in='LoginBuiltInAccount', logged_out='LogoffBuiltInAccount')

@@ -205,8 +205,9 @@ actions:
       params: {account_name: bi_readonly, account_role: read, account_password: '********', description: BI dashboards (read-only)}
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError, password_options, password_to_set,
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, password_options, password_to_set,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 

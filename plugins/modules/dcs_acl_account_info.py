@@ -93,7 +93,8 @@ accounts:
       sample: BI dashboards (read-only)
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, select_views
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 

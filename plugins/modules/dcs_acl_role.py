@@ -178,7 +178,8 @@ actions:
       params: {account_role: read}
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, Plan, ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 

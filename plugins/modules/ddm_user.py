@@ -208,8 +208,9 @@ actions:
 
 import functools
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, HuaweiCloudModule, Plan, ValidationError, password_options, password_to_set,
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, password_options, password_to_set,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm

@@ -105,7 +105,8 @@ users:
       sample: "2024-03-18T09:12:44+0800"
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule, select_views
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
 
 

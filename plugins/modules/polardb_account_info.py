@@ -112,7 +112,8 @@ accounts:
           sample: ReadWrite
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, select_views
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import select_views
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 
 

@@ -216,9 +216,9 @@ actions:
         AccountPassword: '********'
 '''
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, AlibabaCloudModule, Plan, check_length, check_password, check_pattern,
-    check_range, wait_until,
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, check_length, check_password, check_pattern, check_range, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 

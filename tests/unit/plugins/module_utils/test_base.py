@@ -17,9 +17,9 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, AlibabaCloudModule, HuaweiCloudModule, Plan, ValidationError, check_length, check_password,
-    check_pattern, check_range, diff_fields, wait_until,
+from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, HuaweiCloudModule
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, diff_fields, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ERROR_FIELDS, ApiError
 

@@ -13,7 +13,7 @@ import random
 import pytest
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, bastionhost
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 
 IID = 'bastionhost-cn-st220aw0a0c'
 REGION = 'cn-hangzhou'

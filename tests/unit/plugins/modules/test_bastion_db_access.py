@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, bastionhost
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import bastion_db_access, bastion_db_access_info
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ALIBABA_ARGS, ALIBABA_SK as SK, operations

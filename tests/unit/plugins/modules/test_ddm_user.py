@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import ddm_user
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import HUAWEI_ARGS, operations

@@ -14,8 +14,8 @@ import json
 
 import pytest
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import base
-from ansible_collections.dbgov.cloud.plugins.module_utils.base import ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils import common
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import polardb_account_reset
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ALIBABA_ARGS, operations
@@ -107,7 +107,7 @@ def cloud(fake_alibaba_call, monkeypatch):
     fake = FakeCloud()
     fake.clock = FakeClock()
     monkeypatch.setattr(polardb_account_reset, 'wait_until',
-                        lambda predicate, timeout: base.wait_until(predicate, timeout, sleep=fake.clock.sleep, clock=fake.clock.clock))
+                        lambda predicate, timeout: common.wait_until(predicate, timeout, sleep=fake.clock.sleep, clock=fake.clock.clock))
     fake_alibaba_call(lambda self, action, params=None, **kw: fake.call(action, params, **kw))
     return fake
 

@@ -179,7 +179,6 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -190,28 +189,15 @@ def validate(params):
     dcs.check_wait_timeout('wait_timeout', params['wait_timeout'])
 
 
-def build_plan(acl, current, params):
-    plan = Plan()
-    before = dcs.account_view(current)
-    body = dcs.role_changes(before, params['role'], params['read_policy'])
-    after = dcs.apply_role_changes(before, body)
-    if body:
-        if before['type'] == dcs.DEFAULT_TYPE:
-            raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (%s differ)'
-                                  % (before['name'], ', '.join(sorted(body))))
-        plan.add('UpdateAclAccount', lambda: acl.change_role(before['id'], before['name'], body), target=before['name'], **body)
-    return plan, before, after
-
-
 def run(module):
     params = module.params
     validate(params)
-    acl = dcs.AclInstance(module, params['instance_id'])
+    acl = module.service(dcs.AclInstance, params['instance_id'])
     accounts = acl.accounts()
     current = dcs.select(accounts, params['account_name'], params['account_id'])
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
-    plan, before, after = build_plan(acl, current, params)
+    plan, before, after = dcs.plan_role(acl, current, params)
     if not plan and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),

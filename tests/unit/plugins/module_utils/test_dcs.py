@@ -159,19 +159,10 @@ class FakeClient(object):
         return [c['operation'] for c in self.calls]
 
 
-class FakeModule(object):
-    def __init__(self, client, **params):
-        self._client = client
-        self.params = dict(dict(wait=True, wait_timeout=30), **params)
-
-    def client(self, service):
-        assert service == 'dcs'
-        return self._client
-
-
 def acl_for(client, **params):
     clock = FakeClock()
-    return dcs.AclInstance(FakeModule(client, **params), IID, sleep=clock.sleep, clock=clock.clock), clock
+    settings = dict(dict(wait=True, wait_timeout=30), **params)
+    return dcs.AclInstance(client, IID, 'cn-north-4', sleep=clock.sleep, clock=clock.clock, **settings), clock
 
 
 def test_role_change_waits_until_available_with_the_new_role():

@@ -11,8 +11,6 @@ There is no API that tells whether the built-in account is logged in (see the mo
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import functools
-
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ModuleFailure, Plan, Service
 
 SERVICE = 'das'

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeClock
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
 AID = '7c1e5a2b-4f3d-4e9a-8b6c-2d1f0e9a8b7c'
@@ -114,17 +115,6 @@ def test_busy_codes_cover_the_documented_list():
 
 
 # --- AclInstance against a fake client ------------------------------------------------------------------
-
-class FakeClock(object):
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
 
 class FakeClient(object):
     """Answers by operation; ``lists`` is a queue of account lists (the last one repeats)."""

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, polardb
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import exact_matches
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, RetryPolicy, Transport
 
 PASSWORD = 'N3w-Admin=Pass'
@@ -49,10 +50,10 @@ def test_find_and_filter_match_names_exactly():
     accounts = [dict(RAW, AccountName='dba'), dict(RAW, AccountName='dba_admin', AccountType='Super'), dict(RAW, AccountName='dba_admin2')]
     assert polardb.find_account(accounts, 'dba_admin')['AccountType'] == 'Super'
     assert polardb.find_account(accounts, 'dba_adm') is None
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, 'dba')] == ['dba']
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, account_type='Normal')] == ['dba', 'dba_admin2']
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, 'dba_admin', 'Normal')] == []
-    assert len(polardb.filter_accounts(accounts)) == 3
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountName='dba')] == ['dba']
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountType='Normal')] == ['dba', 'dba_admin2']
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountName='dba_admin', AccountType='Normal')] == []
+    assert len(exact_matches(accounts)) == 3
 
 
 def test_describe_names_is_bounded():

@@ -164,17 +164,6 @@ def validate(params):
     bastionhost.check_principal_options(params)
 
 
-def databases_view(state):
-    view = []
-    for database_id in state.granted:
-        database = dict(state.databases[database_id])
-        accounts = [a for a in state.accounts.get(database_id, {}).values() if a['authorized']]
-        database['accounts'] = [dict(account_id=a['account_id'], account_name=a['account_name'], protocol_name=a['protocol_name'])
-                                for a in sorted(accounts, key=lambda a: (a['account_name'] or '', a['account_id']))]
-        view.append(database)
-    return sorted(view, key=lambda d: (d['database_name'] or '', d['database_id']))
-
-
 def main():
     module = AlibabaCloudModule(
         argument_spec=bastionhost.principal_argument_spec(),
@@ -188,10 +177,9 @@ def main():
 def run(module):
     params = module.params
     validate(params)
-    client = module.client('bastionhost')
-    principal = bastionhost.principal_from_params(client, params)
-    state = bastionhost.read_state(client, params['instance_id'], params['region'], principal)
-    module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state))
+    bastion = module.service(bastionhost.BastionInstance, params['instance_id'])
+    principal = bastion.principal(params)
+    module.exit_info(principal=principal.view(), databases=bastionhost.databases_view(bastion.read_state(principal)))
 
 
 if __name__ == '__main__':

@@ -330,6 +330,6 @@ def test_read_state_reads_accounts_of_the_granted_databases_only_by_default():
             return dict(Databases=[dict(DatabaseId='10', DatabaseName='b'), dict(DatabaseId='9', DatabaseName='a')], TotalCount=2)
         return dict(DatabaseAccounts=[account('1', 'x', params['DatabaseId'], True)], TotalCount=1)
     client = FakeClient(answer)
-    state = bastionhost.read_state(client, IID, REGION, bastionhost.Principal('user', '1'))
+    state = bastionhost.BastionInstance(client, IID, REGION).read_state(bastionhost.Principal('user', '1'))
     assert [c[1].get('DatabaseId') for c in client.calls] == [None, '9', '10']
     assert state.granted == {'9', '10'}

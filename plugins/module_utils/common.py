@@ -158,11 +158,20 @@ def check_password(option, value, low, high, specials, forbid=(), classes=3, use
 
 
 def password_options():
-    """The ``password`` and ``update_password`` options: no cloud tells whether a password differs, so the task says when
-    to set it on an existing account (C(on_create): never; C(always): every run)."""
+    """The ``password`` and ``update_password`` options (doc fragment dbgov.cloud.options.password): no cloud tells whether
+    a password differs, so the task says when to set it on an existing account (C(on_create): never; C(always): every run)."""
     return dict(
         password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+    )
+
+
+def wait_options(wait_timeout=300):
+    """The ``wait`` and ``wait_timeout`` options (doc fragment dbgov.cloud.options.wait; a module with another default
+    documents ``wait_timeout`` itself)."""
+    return dict(
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=wait_timeout),
     )
 
 

@@ -24,28 +24,6 @@ description:
     fails the task; the result lists each failed item with its code, the items that succeeded stay in effect,
     and running the task again finishes the job.
 options:
-  instance_id:
-    description:
-      - The ID of the bastion host, for example C(bastionhost-cn-st220aw0a0c).
-    type: str
-    required: true
-  user_id:
-    description:
-      - The ID of the bastion user whose grants are managed.
-      - Exactly one of O(user_id), O(user_name), O(user_group_id) and O(user_group_name) is required.
-    type: str
-  user_name:
-    description:
-      - The logon name of the bastion user whose grants are managed (looked up with C(ListUsers), exact match).
-    type: str
-  user_group_id:
-    description:
-      - The ID of the bastion user group whose grants are managed.
-    type: str
-  user_group_name:
-    description:
-      - The name of the bastion user group whose grants are managed (looked up with C(ListUserGroups), exact match).
-    type: str
   databases:
     description:
       - The grants to ensure (O(state=present)) or revoke (O(state=absent)), one item per database.
@@ -106,6 +84,7 @@ extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.bastionhost
 attributes:
   check_mode:
     support: full

@@ -14,35 +14,13 @@ description:
     database accounts.
   - Reads C(ListDatabasesForUser) and, for each authorized database, C(ListDatabaseAccountsForUser) (or the
     user-group twins), all pages. A name is looked up with C(ListUsers)/C(ListUserGroups) (exact match).
-options:
-  instance_id:
-    description:
-      - The ID of the bastion host, for example C(bastionhost-cn-st220aw0a0c).
-    type: str
-    required: true
-  user_id:
-    description:
-      - The ID of the bastion user.
-      - Exactly one of O(user_id), O(user_name), O(user_group_id) and O(user_group_name) is required.
-    type: str
-  user_name:
-    description:
-      - The logon name of the bastion user (exact match).
-    type: str
-  user_group_id:
-    description:
-      - The ID of the bastion user group.
-    type: str
-  user_group_name:
-    description:
-      - The name of the bastion user group (exact match).
-    type: str
 notes:
   - Whether a user's list also shows grants inherited through user groups is UNVERIFIED; query the group to see its grants.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes.info_module
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.bastionhost
 author:
   - dbgov.cloud contributors (@dbgov)
 '''

@@ -50,38 +50,10 @@ options:
         creation finished (the module then waits for the creation even with O(wait=false)).
     type: str
     choices: [master, replica, master-replica]
-  password:
-    description:
-      - The account password. Required to create the account; see O(update_password) for existing accounts.
-      - 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not
-        contain the account name forwards or backwards.
-    type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the module creates the account.
-      - V(always) resets the password of an existing account to O(password) on every run (the API cannot tell
-        whether it already is that password, so such a run always reports a change). O(password) is then required.
-    type: str
-    choices: [on_create, always]
-    default: on_create
   description:
     description:
       - The account description, up to 1024 characters. An empty string clears it; when omitted, it is left as it is.
     type: str
-  wait:
-    description:
-      - Wait until asynchronous changes finished (the account is C(AVAILABLE) again, or gone after a delete).
-      - With V(false), the module returns after its last request was accepted; when a run makes two asynchronous
-        changes to one account (password and role), it still waits between them.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for each asynchronous change, and to keep retrying while the instance answers that it is
-        busy (1 to 7200).
-    type: int
-    default: 300
 notes:
   - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
     errors; RV(account.password) shows V(<changed>) when the run sets it.
@@ -98,10 +70,18 @@ notes:
     C(DELETED) like gone.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:create), C(dcs:aclaccount:modify) and
     C(dcs:aclaccount:delete) as used, and read access to the instance.
+  - "O(password) rules: 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
+    characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not contain the account
+    name forwards or backwards."
+  - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
+    to one account (password and role), it waits between them even with O(wait=false).
+  - O(wait_timeout) is 1 to 7200 seconds.
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.password
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -206,7 +186,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ValidationError, password_options
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ValidationError, password_options, wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -252,8 +232,7 @@ def main():
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
             **password_options(),
             description=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **wait_options()
         ),
         supports_check_mode=True,
     )

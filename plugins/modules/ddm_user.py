@@ -34,22 +34,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  password:
-    description:
-      - Password of the account. Required when the account is created.
-      - "8 to 32 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(~ ! @ # % ^ * - _ + ?) (no other characters), and not the account name or the name reversed.
-        These rules are checked before any request."
-      - The API never returns a password, so a password cannot be compared; see O(update_password).
-    type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the account is created.
-      - V(always) resets the password of an existing account on every run (one call, reported as changed).
-        O(password) is then required.
-    type: str
-    choices: [on_create, always]
-    default: on_create
   base_authority:
     description:
       - Base privileges of the account. Required when the account is created.
@@ -92,10 +76,13 @@ notes:
   - An instance holds at most 100 accounts; a create beyond that fails with the API's error.
   - The module needs the IAM permissions C(ddm:user:list) and, for changes, C(ddm:user:create), C(ddm:user:modify),
     C(ddm:user:delete).
+  - "O(password) rules: 8 to 32 characters with at least three of lowercase letters, uppercase letters, digits and the special
+    characters C(~ ! @ # % ^ * - _ + ?) (no other characters), and not the account name or the name reversed."
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.password
 attributes:
   check_mode:
     support: full

@@ -37,15 +37,9 @@ options:
         characters C(!@#$%^&*()_+-=); no other characters.
       - Passwords cannot be read back, so the module cannot tell whether the password already has this value.
     type: str
-  wait:
-    description:
-      - Wait while the cluster is not C(Running) or the account is not C(Available), before the reset and after it.
-      - With V(false) a cluster that is not C(Running) or an account that is not C(Available) fails the task at once.
-    type: bool
-    default: true
   wait_timeout:
     description:
-      - Seconds to wait for each of those states (before and after the reset), and the time limit for retrying
+      - Seconds to wait for the cluster to be C(Running) and the account C(Available) (each time, before and after the reset), and the time limit for retrying
         C(ConcurrentTaskExceeded) answers of C(ResetAccount).
     type: int
     default: 600
@@ -67,10 +61,13 @@ notes:
     and underscores, ends with a letter or digit). New MySQL accounts are limited to 16 characters; the module
     accepts up to 32 so that it does not refuse an existing account, whose existence it checks anyway.
   - Clusters C(Stopped), C(Deleting) or C(Deleted) fail at once, since they do not become C(Running) by themselves.
+  - O(wait) waits while the cluster is not C(Running) or the account is not C(Available), before the reset and after it.
+    With O(wait=false) a cluster that is not C(Running) or an account that is not C(Available) fails the task at once.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -217,7 +214,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_length, check_password, check_pattern, check_range
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_length, check_password, check_pattern, check_range, wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 
 
@@ -258,8 +255,7 @@ def main():
             cluster_id=dict(type='str', required=True),
             account_name=dict(type='str', required=True),
             account_password=dict(type='str', no_log=True),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=600),
+            **wait_options(wait_timeout=600)
         ),
         supports_check_mode=True,
     )

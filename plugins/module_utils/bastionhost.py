@@ -9,7 +9,7 @@ reads and writes, the end state with its per-item failures), and the pure engine
 change computation (``compute_changes``), the batching of grant writes (``pack``, ``plan_grants``) and the reading
 of per-item result codes (``item_results``). No signing and no HTTP here: every call goes through
 ``AlibabaClient.call``/``paginate``. API reference:
-https://www.alibabacloud.com/help/en/bastion-host/developer-reference/api-yundun-bastionhost-2019-12-09-attachdatabaseaccountstouser
+https://www.alibabacloud.com/help/en/bh/bastionhost/developer-reference/api-yundun-bastionhost-2019-12-09-attachdatabaseaccountstouser
 
 Batching (``pack``)
     Attach/Detach take ``Databases`` as a list of at most 10 databases, each with at most 10

@@ -8,7 +8,7 @@ and ``plan_role``.
 
 Shared by ``dcs_acl_role``, ``dcs_acl_account`` and ``dcs_acl_account_info``. No signing or HTTP here:
 every call goes through ``HuaweiClient.request`` (module_utils/huaweicloud.py). API reference:
-https://support.huaweicloud.com/intl/en-us/api-dcs/dcs-api-0312040.html
+https://support.huaweicloud.com/eu/api-dcs/CreateAclAccount.html
 """
 
 from __future__ import absolute_import, division, print_function
@@ -41,7 +41,7 @@ DEFAULT_NAME = 'default'
 WAIT_TIMEOUT_MAX = 7200
 
 # 400 "instance busy / not running / another operation": the request was not executed, safe to send again
-# (the DCS error code list, https://support.huaweicloud.com/intl/en-us/api-dcs/ErrorCode.html)
+# (codes of the DCS API reference's error code list; the Terraform provider for Huawei Cloud retries the same list)
 BUSY_CODES = frozenset((
     'DCS.4026', 'DCS.4049', 'DCS.4096', 'DCS.4097', 'DCS.4111', 'DCS.4113', 'DCS.4114', 'DCS.4115', 'DCS.4116',
     'DCS.4117', 'DCS.4118', 'DCS.4120', 'DCS.4121', 'DCS.4231', 'DCS.4975', 'CBC.99003651',

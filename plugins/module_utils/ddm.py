@@ -7,7 +7,7 @@ normaliser that turns an API account into the view the modules return.
 
 Shared by ``ddm_user`` and ``ddm_user_info``. No signing or HTTP here: every call goes through
 ``HuaweiClient.request`` (module_utils/huaweicloud.py). API reference:
-https://support.huaweicloud.com/intl/en-us/api-ddm/ddm_api_01_0001.html
+https://support.huaweicloud.com/intl/en-us/api-ddm/CreateDdmUser.html
 """
 
 from __future__ import absolute_import, division, print_function

@@ -6,7 +6,7 @@
 plan function ``plan_reset``.
 
 No signing or HTTP here: every call goes through ``AlibabaClient.call``/``paginate`` (module_utils/alibabacloud.py).
-API reference: https://www.alibabacloud.com/help/en/polardb/polardb-for-mysql/developer-reference/api-polardb-2017-08-01-resetaccount
+API reference: https://www.alibabacloud.com/help/en/polardb/api-polardb-2017-08-01-resetaccount
 """
 
 from __future__ import absolute_import, division, print_function

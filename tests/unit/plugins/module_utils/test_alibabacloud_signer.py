@@ -29,7 +29,8 @@ WIRE_CASES = 250
 EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 # ---------------------------------------------------------------------------------------------- reference vectors
-# /work/shared/reference/alibabacloud-api.md, section 4.4, vectors B, E (with and without token) and F.
+# Reference vectors B, E (with and without token) and F, computed with the official signer (alibabacloud-openapi-util;
+# the algorithm: https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature).
 VECTOR_E_CANONICAL = (
     'POST\n'
     '/\n'

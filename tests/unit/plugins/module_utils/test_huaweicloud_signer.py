@@ -28,7 +28,8 @@ RANDOM_CASES = 600
 WIRE_CASES = 250
 
 # ---------------------------------------------------------------------------------------------- worked examples
-# /work/shared/reference/huaweicloud-api.md, section 4a, examples A-D (generated there with the SDK's own Signer).
+# Worked examples A-D, computed with huaweicloudsdkcore's own Signer (the algorithm:
+# https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-algorithm-004.html).
 AK = 'EXAMPLEAK0000000000'
 SK = 'EXAMPLESK000000000000000000000000000000000'
 PROJECT = '0123456789abcdef0123456789abcdef'

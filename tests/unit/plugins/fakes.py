@@ -27,3 +27,39 @@ class FakeClock:
         return self.now
 
     monotonic = clock
+
+
+class FakeHuaweiClient:
+    """Stands in for HuaweiClient: ``request`` records every call (all its arguments, the optional ones defaulting to None)
+    in ``calls`` and returns ``answer(operation, call)``, which a test's subclass implements."""
+
+    def __init__(self):
+        self.calls = []
+
+    def request(self, method, path, operation, **kwargs):
+        call = dict(dict(query=None, body=None, headers=None, busy_codes=None, deadline=None), method=method, path=path,
+                    operation=operation, **kwargs)
+        self.calls.append(call)
+        return self.answer(operation, call)
+
+    def answer(self, operation, call):  # pylint: disable=unused-argument
+        return {}
+
+    def operations(self):
+        return [c['operation'] for c in self.calls]
+
+
+def fake_alibaba_client(base, answer, calls):
+    """A real ``base`` (AlibabaClient: paginate and the rest run) whose ``call`` appends
+    (action, params, write, idempotent) to ``calls`` and returns ``answer(action, params)``, without HTTP."""
+
+    class FakeAlibabaClient(base):
+        def __init__(self):  # pylint: disable=super-init-not-called
+            self.calls = calls
+
+        def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None):
+            params = dict(params or {})
+            self.calls.append((action, params, write, idempotent))
+            return answer(action, params)
+
+    return FakeAlibabaClient()

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
-from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeClock
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeClock, FakeHuaweiClient
 
 IID = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
 AID = '7c1e5a2b-4f3d-4e9a-8b6c-2d1f0e9a8b7c'
@@ -116,18 +116,17 @@ def test_busy_codes_cover_the_documented_list():
 
 # --- AclInstance against a fake client ------------------------------------------------------------------
 
-class FakeClient(object):
+class FakeClient(FakeHuaweiClient):
     """Answers by operation; ``lists`` is a queue of account lists (the last one repeats)."""
 
     def __init__(self, lists, instance_status='RUNNING', job=None, errors=None):
+        super(FakeClient, self).__init__()
         self.lists = list(lists)
         self.instance_status = instance_status
         self.job = job
         self.errors = errors or {}
-        self.calls = []
 
-    def request(self, method, path, operation, query=None, body=None, busy_codes=None, deadline=None, **kwargs):
-        self.calls.append(dict(operation=operation, method=method, path=path, body=body, busy_codes=busy_codes, deadline=deadline))
+    def answer(self, operation, call):
         if operation in self.errors:
             raise self.errors[operation]
         if operation == 'ListAclAccounts':
@@ -144,9 +143,6 @@ class FakeClient(object):
         if operation == 'ResetAclAccountPassWord':
             return dict(code='0', message='success', lock_time=None, lock_time_left=None, retry_times_left=None)
         return {}
-
-    def operations(self):
-        return [c['operation'] for c in self.calls]
 
 
 def acl_for(client, **params):

@@ -31,7 +31,9 @@ Empty account lists
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import PartialFailure, Plan, Service, ValidationError, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    PartialFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
+)
 
 SERVICE = 'bastionhost'
 
@@ -303,20 +305,14 @@ def _label(name, ident):
 
 # ---------------------------------------------------------------- normalisers
 
+DATABASE_FIELDS = (('DatabaseName', 'database_name'), ('DatabaseType', 'database_type'), ('DatabasePort', 'database_port'),
+                   ('ActiveAddressType', 'active_address_type'), ('DatabasePrivateAddress', 'database_private_address'),
+                   ('DatabasePublicAddress', 'database_public_address'), ('NetworkDomainId', 'network_domain_id'),
+                   ('Source', 'source'), ('SourceInstanceId', 'source_instance_id'), ('Comment', 'comment'))
+
+
 def normalize_database(database):
-    return dict(
-        database_id=str(database.get('DatabaseId')),
-        database_name=database.get('DatabaseName'),
-        database_type=database.get('DatabaseType'),
-        database_port=database.get('DatabasePort'),
-        active_address_type=database.get('ActiveAddressType'),
-        database_private_address=database.get('DatabasePrivateAddress'),
-        database_public_address=database.get('DatabasePublicAddress'),
-        network_domain_id=database.get('NetworkDomainId'),
-        source=database.get('Source'),
-        source_instance_id=database.get('SourceInstanceId'),
-        comment=database.get('Comment'),
-    )
+    return api_view(database, DATABASE_FIELDS, database_id=str(database.get('DatabaseId')))
 
 
 def is_authorized(account):

@@ -121,6 +121,11 @@ def check_pattern(option, value, pattern, rule):
         raise ValidationError('%s: %r is not valid (%s)' % (option, value, rule))
 
 
+def pattern_check(pattern, rule):
+    """A ``check(option, value)`` that raises ValidationError naming ``option`` unless ``value`` fully matches ``pattern``."""
+    return lambda option, value: check_pattern(option, value, pattern, rule)
+
+
 def check_range(option, value, low, high):
     if value is not None and not low <= value <= high:
         raise ValidationError('%s: %s is out of range (%d to %d)' % (option, value, low, high))
@@ -191,6 +196,16 @@ def wait_until(predicate, timeout, interval=2.0, max_interval=10.0, sleep=None, 
             return value
         sleep(min(interval, max(0.0, deadline - clock())))
         interval = min(max_interval, interval * 1.5)
+
+
+def api_view(item, fields, **extra):
+    """The snake_case view of an API object: ``fields`` is a sequence of (API key, view key); ``extra`` adds computed keys.
+    None stays None."""
+    if item is None:
+        return None
+    view = dict((name, item.get(key)) for key, name in fields)
+    view.update(extra)
+    return view
 
 
 def exact_matches(items, **fields):

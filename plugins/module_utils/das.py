@@ -11,7 +11,7 @@ There is no API that tells whether the built-in account is logged in (see the mo
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import ModuleFailure, Plan, Service
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ModuleFailure, Plan, Service, api_view
 
 SERVICE = 'das'
 
@@ -85,7 +85,7 @@ def logoff_builtin_account(client, instance_id, datastore_type, language=None, d
 
 def normalize_instance(item):
     """The snake_case view of a Cloud-DBA instance (DASInstanceInfo)."""
-    return dict((view, item.get(api)) for api, view in INSTANCE_FIELDS)
+    return api_view(item, INSTANCE_FIELDS)
 
 
 def account_view(instance_id, datastore_type, state, db_user_id=None):

@@ -17,8 +17,8 @@ __metaclass__ = type
 from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range,
-    password_to_set,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, Service, ValidationError, api_view, check_length, check_password, check_range,
+    password_to_set, pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
@@ -68,12 +68,8 @@ JOB_PATH = '/v2/{project_id}/jobs/%s'
 
 # --- validation (no request is sent before these pass) ---------------------------------------------
 
-def check_id(option, value):
-    check_pattern(option, value, ID_PATTERN, ID_RULE)
-
-
-def check_name(option, value):
-    check_pattern(option, value, NAME_PATTERN, NAME_RULE)
+check_id = pattern_check(ID_PATTERN, ID_RULE)
+check_name = pattern_check(NAME_PATTERN, NAME_RULE)
 
 
 def check_account_password(option, value, name=None):
@@ -140,19 +136,13 @@ def delete_account(client, instance_id, account_id, deadline=None):
 
 # --- views ------------------------------------------------------------------------------------------
 
+ACCOUNT_FIELDS = (('account_id', 'id'), ('account_name', 'name'), ('account_type', 'type'), ('account_role', 'role'),
+                  ('account_read_policy', 'read_policy'), ('status', 'status'))
+
+
 def account_view(account):
     """The snake_case view the modules return (never a password: the API has none to give)."""
-    if account is None:
-        return None
-    return dict(
-        id=account.get('account_id'),
-        name=account.get('account_name'),
-        type=account.get('account_type'),
-        role=account.get('account_role'),
-        read_policy=account.get('account_read_policy'),
-        status=account.get('status'),
-        description=account.get('description') or '',
-    )
+    return api_view(account, ACCOUNT_FIELDS, description=(account or {}).get('description') or '')
 
 
 def select(accounts, name=None, account_id=None):

@@ -18,7 +18,7 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import pat
 import functools
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range, password_to_set,
+    SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
@@ -50,12 +50,8 @@ USER_PATH = '/v3/{project_id}/instances/%s/users/%s'
 
 # --- validation (no request is sent before these pass) ---------------------------------------------
 
-def check_instance_id(option, value):
-    check_pattern(option, value, INSTANCE_ID_PATTERN, INSTANCE_ID_RULE)
-
-
-def check_name(option, value):
-    check_pattern(option, value, NAME_PATTERN, NAME_RULE)
+check_instance_id = pattern_check(INSTANCE_ID_PATTERN, INSTANCE_ID_RULE)
+check_name = pattern_check(NAME_PATTERN, NAME_RULE)
 
 
 def check_privileges(option, values):

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, check_pattern,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, api_view, pattern_check,
 )
 
 SERVICE = 'polardb'
@@ -42,8 +42,7 @@ ACCOUNT_STATES_NOT_WAITED = frozenset(['Deleting'])
 
 # ------------------------------------------------------------------ validation
 
-def check_cluster_id(option, value):
-    check_pattern(option, value, CLUSTER_ID_PATTERN, CLUSTER_ID_RULE)
+check_cluster_id = pattern_check(CLUSTER_ID_PATTERN, CLUSTER_ID_RULE)
 
 
 # ------------------------------------------------------------------ API calls
@@ -102,18 +101,13 @@ def normalize_account(raw):
     )
 
 
+CLUSTER_FIELDS = (('DBClusterId', 'cluster_id'), ('DBClusterDescription', 'description'), ('DBType', 'db_type'),
+                  ('DBVersion', 'db_version'), ('DBClusterStatus', 'status'), ('LockMode', 'lock_mode'))
+
+
 def normalize_cluster(raw):
     """The few cluster fields the account modules report."""
-    if raw is None:
-        return None
-    return dict(
-        cluster_id=raw.get('DBClusterId'),
-        description=raw.get('DBClusterDescription'),
-        db_type=raw.get('DBType'),
-        db_version=raw.get('DBVersion'),
-        status=raw.get('DBClusterStatus'),
-        lock_mode=raw.get('LockMode'),
-    )
+    return api_view(raw, CLUSTER_FIELDS)
 
 
 def describe_names(accounts, limit=10):

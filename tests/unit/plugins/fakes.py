@@ -10,6 +10,10 @@ and under plain pytest with PYTHONPATH at the collections root.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
+import hmac
+import types
+
 
 class FakeClock:
     """A clock that sleeping advances (nothing really sleeps): pass ``sleep``/``clock`` to a wait, or put the whole object
@@ -63,3 +67,33 @@ def fake_alibaba_client(base, answer, calls):
             return answer(action, params)
 
     return FakeAlibabaClient()
+
+
+class HashRecorder:
+    """Stands in for hashlib/hmac inside a signer module and keeps what was hashed and signed:
+    ``monkeypatch.setattr(signer, 'hashlib', SimpleNamespace(sha256=rec.sha256))`` and the same for ``hmac`` with ``rec.new``."""
+
+    def __init__(self):
+        self.hashed = []
+        self.signed = []
+
+    def sha256(self, data=b''):
+        self.hashed.append(data)
+        return hashlib.sha256(data)
+
+    def new(self, key, msg, digestmod):
+        self.signed.append(msg)
+        return hmac.new(key, msg, digestmod)
+
+    def canonical_request(self):
+        """The canonical request: the hashed input whose digest is the last line of the string to sign."""
+        last_line = self.signed[-1].decode('utf-8').rsplit('\n', 1)[-1]
+        found = [data for data in self.hashed if hashlib.sha256(data).hexdigest() == last_line]
+        assert len(found) == 1, 'the string to sign does not end with the hash of one hashed input'
+        return found[0].decode('utf-8')
+
+    def patch(self, monkeypatch, signer):
+        """Put this recorder in place of the ``hashlib`` and ``hmac`` that module ``signer`` uses; return it."""
+        monkeypatch.setattr(signer, 'hashlib', types.SimpleNamespace(sha256=self.sha256))
+        monkeypatch.setattr(signer, 'hmac', types.SimpleNamespace(new=self.new))
+        return self

@@ -10,7 +10,6 @@ __metaclass__ = type
 
 import datetime
 import hashlib
-import hmac
 import random
 import types
 from urllib.parse import parse_qsl, urlsplit
@@ -22,6 +21,7 @@ from alibabacloud_openapi_util.client import Client as OpenApiUtil
 from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud as ali
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import HashRecorder
 
 SEED = 20240101
 RANDOM_CASES = 600
@@ -91,34 +91,9 @@ VECTORS = {
 }
 
 
-class Recorder:
-    """Stands in for hashlib/hmac inside the signer module and keeps what was hashed and signed."""
-
-    def __init__(self):
-        self.hashed = []
-        self.signed = []
-
-    def sha256(self, data=b''):
-        self.hashed.append(data)
-        return hashlib.sha256(data)
-
-    def new(self, key, msg, digestmod):
-        self.signed.append(msg)
-        return hmac.new(key, msg, digestmod)
-
-    def canonical_request(self):
-        last_line = self.signed[-1].decode('utf-8').rsplit('\n', 1)[-1]
-        found = [data for data in self.hashed if hashlib.sha256(data).hexdigest() == last_line]
-        assert len(found) == 1, 'the string to sign does not end with the hash of one hashed input'
-        return found[0].decode('utf-8')
-
-
 @pytest.fixture
 def recorder(monkeypatch):
-    rec = Recorder()
-    monkeypatch.setattr(ali, 'hashlib', types.SimpleNamespace(sha256=rec.sha256))
-    monkeypatch.setattr(ali, 'hmac', types.SimpleNamespace(new=rec.new))
-    return rec
+    return HashRecorder().patch(monkeypatch, ali)
 
 
 @pytest.mark.parametrize('name', sorted(VECTORS))

@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import datetime
 import hashlib
-import hmac
 import json
 import random
 import types
@@ -22,6 +21,7 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud as hw
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import HashRecorder
 
 SEED = 20250101
 RANDOM_CASES = 600
@@ -79,35 +79,9 @@ EXAMPLES = {
 }
 
 
-class Recorder:
-    """Stands in for hashlib/hmac inside the signer module and keeps what was hashed and signed."""
-
-    def __init__(self):
-        self.hashed = []
-        self.signed = []
-
-    def sha256(self, data=b''):
-        self.hashed.append(data)
-        return hashlib.sha256(data)
-
-    def new(self, key, msg, digestmod):
-        self.signed.append(msg)
-        return hmac.new(key, msg, digestmod)
-
-    def canonical_request(self):
-        """The canonical request: the hashed input whose digest is the last line of the string to sign."""
-        last_line = self.signed[-1].decode('utf-8').rsplit('\n', 1)[-1]
-        found = [data for data in self.hashed if hashlib.sha256(data).hexdigest() == last_line]
-        assert len(found) == 1, 'the string to sign does not end with the hash of one hashed input'
-        return found[0].decode('utf-8')
-
-
 @pytest.fixture
 def recorder(monkeypatch):
-    rec = Recorder()
-    monkeypatch.setattr(hw, 'hashlib', types.SimpleNamespace(sha256=rec.sha256))
-    monkeypatch.setattr(hw, 'hmac', types.SimpleNamespace(new=rec.new))
-    return rec
+    return HashRecorder().patch(monkeypatch, hw)
 
 
 def example_headers(example):

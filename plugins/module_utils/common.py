@@ -220,4 +220,3 @@ def select_views(items, view, sort_by=None, **fields):
     if sort_by is not None:
         views.sort(key=lambda v: v[sort_by] or '')
     return views
-

@@ -97,3 +97,17 @@ class HashRecorder:
         monkeypatch.setattr(signer, 'hashlib', types.SimpleNamespace(sha256=self.sha256))
         monkeypatch.setattr(signer, 'hmac', types.SimpleNamespace(new=self.new))
         return self
+
+
+def refused_secret(check, option, secret, *args):
+    """Run ``check(option, secret, *args)``: it must raise ValidationError naming ``option`` without echoing ``secret``;
+    return the message."""
+    from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError  # pylint: disable=import-outside-toplevel
+    try:
+        check(option, secret, *args)
+    except ValidationError as exc:
+        text = str(exc)
+    else:
+        raise AssertionError('%s accepted the value' % getattr(check, '__name__', check))
+    assert text.startswith(option + ': ') and secret not in text, text
+    return text

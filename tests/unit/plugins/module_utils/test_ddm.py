@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
-from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeHuaweiClient
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeHuaweiClient, refused_secret
 
 IID = '0a8f1c6baa124e99853719d9257324dfin09'
 
@@ -69,11 +69,7 @@ def test_password_accepts(value):
     ('Abc&12345', 'not allowed'),
 ])
 def test_password_refuses_without_showing_it(value, why):
-    with pytest.raises(ValidationError) as info:
-        ddm.check_user_password('password', value, 'app_orders')
-    text = str(info.value)
-    assert text.startswith('password: ') and why in text
-    assert value not in text
+    assert why in refused_secret(ddm.check_user_password, 'password', value, 'app_orders')
 
 
 def test_password_must_not_be_the_name_or_reversed():

@@ -111,3 +111,15 @@ def refused_secret(check, option, secret, *args):
         raise AssertionError('%s accepted the value' % getattr(check, '__name__', check))
     assert text.startswith(option + ': ') and secret not in text, text
     return text
+
+
+class CapturingTransport:
+    """Transport stand-in: builds (and signs) the request once, keeps it, answers ``answer``."""
+
+    def __init__(self, answer=None):
+        self.sent = []
+        self.answer = {} if answer is None else answer
+
+    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):  # pylint: disable=unused-argument
+        self.sent.append(build())
+        return 200, {}, self.answer

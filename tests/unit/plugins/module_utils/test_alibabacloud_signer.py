@@ -21,7 +21,7 @@ from alibabacloud_openapi_util.client import Client as OpenApiUtil
 from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud as ali
-from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import HashRecorder
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import CapturingTransport, HashRecorder
 
 SEED = 20240101
 RANDOM_CASES = 600
@@ -117,18 +117,6 @@ def test_vector_e_canonical_request_text(recorder):
     headers = dict(vector['headers'])
     ali.sign('POST', '/', ali.canonical_query(ali.flatten(vector['params'])), headers, b'', vector['ak'], vector['sk'])
     assert recorder.canonical_request() == VECTOR_E_CANONICAL
-
-
-class CapturingTransport:
-    """Transport stand-in: builds (and signs) the request once, keeps it, answers ``answer``."""
-
-    def __init__(self, answer=None):
-        self.sent = []
-        self.answer = {} if answer is None else answer
-
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
-        self.sent.append(build())
-        return 200, {}, self.answer
 
 
 @pytest.mark.parametrize('name,service', [('E', 'polardb'), ('E+token', 'polardb'), ('F', 'bastionhost')])

@@ -21,7 +21,7 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud as hw
-from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import HashRecorder
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import CapturingTransport, HashRecorder
 
 SEED = 20250101
 RANDOM_CASES = 600
@@ -125,18 +125,6 @@ def test_worked_example_a_canonical_request_text(recorder):
     hw.sign('GET', example['path'], hw.canonical_query(ordered_query(example['query'])), headers, None, AK, SK)
     assert recorder.canonical_request() == EXAMPLE_A_CANONICAL
     assert recorder.signed[-1].decode('utf-8') == EXAMPLE_A_STRING_TO_SIGN
-
-
-class CapturingTransport:
-    """Transport stand-in: builds (and signs) the request once, keeps it, answers ``answer``."""
-
-    def __init__(self, answer=None):
-        self.sent = []
-        self.answer = {} if answer is None else answer
-
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
-        self.sent.append(build())
-        return 200, {}, self.answer
 
 
 def fixed_now():

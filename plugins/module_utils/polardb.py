@@ -154,7 +154,8 @@ class PolarDBCluster(Service):
         return reset_account(self.client, self.cluster_id, account_name, password, deadline=self.wait_timeout)
 
     # the pre-flight checks and waits
-    def fail(self, msg, **fields):
+    def refuse(self, msg, **fields):
+        """Raise ModuleFailure: a check failed (the result names the cluster)."""
         raise ModuleFailure(msg, resource_id=self.cluster_id, **fields)
 
     def check_cluster(self, after_reset=False, **fields):
@@ -162,7 +163,7 @@ class PolarDBCluster(Service):
         raw = self.describe()
         db_type = raw.get('DBType')
         if db_type != 'MySQL':
-            self.fail('cluster_id: cluster %s is a PolarDB for %s cluster; ResetAccount supports only PolarDB for MySQL clusters'
+            self.refuse('cluster_id: cluster %s is a PolarDB for %s cluster; ResetAccount supports only PolarDB for MySQL clusters'
                       % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
         status = raw.get('DBClusterStatus')
         if status != RUNNING and self.wait and status not in CLUSTER_STATES_NOT_WAITED:
@@ -171,7 +172,7 @@ class PolarDBCluster(Service):
         self.cluster = normalize_cluster(raw)
         if status != RUNNING:
             stuck = 'it will not become Running by itself' if status in CLUSTER_STATES_NOT_WAITED else None
-            self.fail_not_ready('cluster %s' % self.cluster_id, status, RUNNING, stuck, after_reset,
+            self.refuse_not_ready('cluster %s' % self.cluster_id, status, RUNNING, stuck, after_reset,
                                 operation='DescribeDBClusterAttribute', **fields)
         return raw
 
@@ -180,13 +181,13 @@ class PolarDBCluster(Service):
         accounts = self.accounts()
         raw = find_account(accounts, account_name)
         if raw is None:
-            self.fail('account_name: cluster %s has no account named %r; its accounts are: %s'
+            self.refuse('account_name: cluster %s has no account named %r; its accounts are: %s'
                       % (self.cluster_id, account_name, describe_names(accounts)), operation='DescribeAccounts')
         account_type = raw.get('AccountType')
         if account_type != 'Super':
             supers = [a.get('AccountName') for a in accounts if a.get('AccountType') == 'Super']
             hint = ('; the privileged account of this cluster is %s' % ', '.join(supers)) if supers else '; this cluster has no Super account'
-            self.fail('account_name: account %r of cluster %s is a %s account; ResetAccount resets only the privileged (Super) account%s'
+            self.refuse('account_name: account %r of cluster %s is a %s account; ResetAccount resets only the privileged (Super) account%s'
                       % (account_name, self.cluster_id, account_type, hint), operation='DescribeAccounts')
         return self.wait_account(raw)
 
@@ -196,12 +197,12 @@ class PolarDBCluster(Service):
         if status != AVAILABLE and self.wait and status not in ACCOUNT_STATES_NOT_WAITED:
             raw = self.wait_for(lambda: self.read_account(account_name), 'AccountStatus', AVAILABLE, ACCOUNT_STATES_NOT_WAITED)
             if raw is None:
-                self.fail('account %r of cluster %s disappeared while waiting for it to be Available' % (account_name, self.cluster_id),
+                self.refuse('account %r of cluster %s disappeared while waiting for it to be Available' % (account_name, self.cluster_id),
                           operation='DescribeAccounts', **fields)
             status = raw.get('AccountStatus')
         if status != AVAILABLE:
             stuck = 'it is being deleted' if status in ACCOUNT_STATES_NOT_WAITED else None
-            self.fail_not_ready('account %r of cluster %s' % (account_name, self.cluster_id), status, AVAILABLE, stuck, after_reset,
+            self.refuse_not_ready('account %r of cluster %s' % (account_name, self.cluster_id), status, AVAILABLE, stuck, after_reset,
                                 operation='DescribeAccounts', **fields)
         return raw
 
@@ -217,8 +218,8 @@ class PolarDBCluster(Service):
         self.wait_until(settled)
         return box[0]
 
-    def fail_not_ready(self, what, status, wanted, stuck, after_reset, **fields):
-        """Fail: ``what`` is ``status``, not ``wanted``; why waiting did not help (``stuck``: a status that will not end by itself)
+    def refuse_not_ready(self, what, status, wanted, stuck, after_reset, **fields):
+        """Raise: ``what`` is ``status``, not ``wanted``; why waiting did not help (``stuck``: a status that will not end by itself)
         and whether anything was changed."""
         if stuck:
             why = stuck
@@ -227,7 +228,7 @@ class PolarDBCluster(Service):
         else:
             why = 'wait is false'
         when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
-        self.fail('%s is %s, not %s (%s), %s' % (what, status, wanted, why, when), **fields)
+        self.refuse('%s is %s, not %s (%s), %s' % (what, status, wanted, why, when), **fields)
 
     def after_reset(self, account_name, **fields):
         """The end state: wait for Running/Available again (wait=true), then the account as read back. ``fields`` (the
@@ -236,7 +237,7 @@ class PolarDBCluster(Service):
             self.check_cluster(after_reset=True, **fields)
         found = self.read_account(account_name)
         if found is None:
-            self.fail('account %r of cluster %s is missing after the reset' % (account_name, self.cluster_id), operation='DescribeAccounts', **fields)
+            self.refuse('account %r of cluster %s is missing after the reset' % (account_name, self.cluster_id), operation='DescribeAccounts', **fields)
         if self.wait:
             found = self.wait_account(found, after_reset=True, **fields)
         return found

@@ -164,7 +164,7 @@ class PolarDBCluster(Service):
         db_type = raw.get('DBType')
         if db_type != 'MySQL':
             self.refuse('cluster_id: cluster %s is a PolarDB for %s cluster; ResetAccount supports only PolarDB for MySQL clusters'
-                      % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
+                        % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
         status = raw.get('DBClusterStatus')
         if status != RUNNING and self.wait and status not in CLUSTER_STATES_NOT_WAITED:
             raw = self.wait_for(self.describe, 'DBClusterStatus', RUNNING, CLUSTER_STATES_NOT_WAITED)
@@ -173,7 +173,7 @@ class PolarDBCluster(Service):
         if status != RUNNING:
             stuck = 'it will not become Running by itself' if status in CLUSTER_STATES_NOT_WAITED else None
             self.refuse_not_ready('cluster %s' % self.cluster_id, status, RUNNING, stuck, after_reset,
-                                operation='DescribeDBClusterAttribute', **fields)
+                                  operation='DescribeDBClusterAttribute', **fields)
         return raw
 
     def check_account(self, account_name):
@@ -182,13 +182,13 @@ class PolarDBCluster(Service):
         raw = find_account(accounts, account_name)
         if raw is None:
             self.refuse('account_name: cluster %s has no account named %r; its accounts are: %s'
-                      % (self.cluster_id, account_name, describe_names(accounts)), operation='DescribeAccounts')
+                        % (self.cluster_id, account_name, describe_names(accounts)), operation='DescribeAccounts')
         account_type = raw.get('AccountType')
         if account_type != 'Super':
             supers = [a.get('AccountName') for a in accounts if a.get('AccountType') == 'Super']
             hint = ('; the privileged account of this cluster is %s' % ', '.join(supers)) if supers else '; this cluster has no Super account'
             self.refuse('account_name: account %r of cluster %s is a %s account; ResetAccount resets only the privileged (Super) account%s'
-                      % (account_name, self.cluster_id, account_type, hint), operation='DescribeAccounts')
+                        % (account_name, self.cluster_id, account_type, hint), operation='DescribeAccounts')
         return self.wait_account(raw)
 
     def wait_account(self, raw, after_reset=False, **fields):
@@ -198,12 +198,12 @@ class PolarDBCluster(Service):
             raw = self.wait_for(lambda: self.read_account(account_name), 'AccountStatus', AVAILABLE, ACCOUNT_STATES_NOT_WAITED)
             if raw is None:
                 self.refuse('account %r of cluster %s disappeared while waiting for it to be Available' % (account_name, self.cluster_id),
-                          operation='DescribeAccounts', **fields)
+                            operation='DescribeAccounts', **fields)
             status = raw.get('AccountStatus')
         if status != AVAILABLE:
             stuck = 'it is being deleted' if status in ACCOUNT_STATES_NOT_WAITED else None
             self.refuse_not_ready('account %r of cluster %s' % (account_name, self.cluster_id), status, AVAILABLE, stuck, after_reset,
-                                operation='DescribeAccounts', **fields)
+                                  operation='DescribeAccounts', **fields)
         return raw
 
     def wait_for(self, read, field, wanted, not_waited):

@@ -103,12 +103,12 @@ def refused_secret(check, option, secret, *args):
     """Run ``check(option, secret, *args)``: it must raise ValidationError naming ``option`` without echoing ``secret``;
     return the message."""
     from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError  # pylint: disable=import-outside-toplevel
+    text = None
     try:
         check(option, secret, *args)
     except ValidationError as exc:
         text = str(exc)
-    else:
-        raise AssertionError('%s accepted the value' % getattr(check, '__name__', check))
+    assert text is not None, 'the check accepted the value'
     assert text.startswith(option + ': ') and secret not in text, text
     return text
 

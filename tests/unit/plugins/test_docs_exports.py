@@ -58,6 +58,7 @@ def test_export_lines_set_every_variable_the_modules_read():
 def test_the_make_targets_the_readme_prints_exist():
     makefile = read(os.path.join(ROOT, 'Makefile'))
     targets = set(re.findall(r'(?m)^([a-z-]+):', makefile))
-    printed = set(re.findall(r'`?make ([a-z-]+)', read(DOCS['README.md']) + read(DOCS['guide_quickstart.rst'])))
+    # `make x` in running text, or a command line `make x` / `$ make x` in a code block
+    printed = set(re.findall(r'(?m)(?:`|^\s*(?:\$ )?)make ([a-z-]+)', read(DOCS['README.md']) + read(DOCS['guide_quickstart.rst'])))
     assert printed and printed <= targets, printed - targets
     assert '--exports' in makefile

@@ -133,6 +133,7 @@ class Transport:
         self.session.headers['User-Agent'] = USER_AGENT
         self.retry = retry or RetryPolicy()
         self.memo = {}  # per-run lookups shared by the clients (e.g. the Huawei project id)
+        self.throttle = None  # the API budget (module_utils/throttle.py), set by the module: every attempt takes a slot
 
     def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
         """Send a request built (and signed) afresh for every attempt; return (status, headers, json or None).
@@ -147,6 +148,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
+            if self.throttle is not None:
+                self.throttle.acquire()
             method, url, headers, body = build()
             error, kind, retry_after = None, None, None
             try:

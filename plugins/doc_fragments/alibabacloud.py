@@ -66,7 +66,7 @@ options:
   api_rate_limit:
     description:
       - The API budget, in calls per second, shared by every module process of this controller that uses the same
-        cloud and O(access_key) (forks, hosts of one run, parallel runs): calls are spaced C(1 / api_rate_limit) seconds
+        cloud and O(access_key) (forks, hosts of one run, parallel runs) - calls are spaced C(1 / api_rate_limit) seconds
         apart through a lock file in the temporary directory (named after a hash of the cloud and the access key).
       - V(0) turns the budget off. If not set, the value of the E(DBGOV_API_RATE_LIMIT) environment variable is used,
         else 10.

@@ -469,18 +469,23 @@ def item_params(params, entry):
 
 
 def plan_accounts(acl, accounts, params):
-    """Plan the declared set ``params['accounts']`` against the instance's API accounts (one ``BatchItem`` each, in the
-    declared order; then, with ``exclusive``, one deletion per undeclared account except the default one, by name).
+    """Plan the declared set ``params['accounts']`` against the instance's API accounts: with ``exclusive`` first one
+    deletion per undeclared account except the default one (by name), then one ``BatchItem`` per declared account.
 
     A missing account without role or password is V(unresolved): left out with ``skip_unresolved``, else the task fails
     before any write. ``acl`` should not wait per write (``wait=False``): ``settle`` waits for the whole set at the end.
     """
     by_name = dict((a.get('account_name'), a) for a in accounts)
-    items, declared = [], set()
+    items, declared = [], set(entry['account_name'] for entry in params['accounts'])
+    if params.get('exclusive'):   # deletions first
+        for name in sorted(set(by_name) - declared):
+            if by_name[name].get('account_type') == DEFAULT_TYPE or name == DEFAULT_NAME:
+                continue
+            plan, before, after = _plan_delete(acl, by_name[name])
+            items.append(BatchItem(name, plan, before, None, 'undeclared'))
     for index, entry in enumerate(params['accounts']):
         item = item_params(params, entry)
         name = item['account_name']
-        declared.add(name)
         current = by_name.get(name)
         missing = [opt for opt in ('role', 'password') if not item.get(opt)]
         if current is None and item['state'] == 'present' and missing and name != DEFAULT_NAME:
@@ -497,12 +502,6 @@ def plan_accounts(acl, accounts, params):
         if after:
             after = dict((k, v) for k, v in after.items() if k != 'password')
         items.append(BatchItem(name, plan, before, after or None, drift_of(plan, before, item['state']), diff_secrets=secrets))
-    if params.get('exclusive'):
-        for name in sorted(set(by_name) - declared):
-            if by_name[name].get('account_type') == DEFAULT_TYPE or name == DEFAULT_NAME:
-                continue
-            plan, before, after = _plan_delete(acl, by_name[name])
-            items.append(BatchItem(name, plan, before, None, 'undeclared'))
     return items
 
 

@@ -299,15 +299,19 @@ def unresolved_note(item, current):
 def plan_users(params, current_users, instance):
     """Plan the whole declared set ``params['users']`` against the instance's API accounts ``current_users``.
 
-    One ``BatchItem`` per declared account, in the declared order, then (``exclusive``) one deletion per undeclared
-    account, sorted by name. A declared account that is missing and lacks what a create needs is V(unresolved): with
+    With ``exclusive``, first one deletion per undeclared account (sorted by name), then one ``BatchItem`` per declared
+    account, in the declared order. A declared account that is missing and lacks what a create needs is V(unresolved): with
     ``skip_unresolved`` it is left out and reported, else the task fails before any write.
     """
     by_name = dict((user.get('name'), user) for user in current_users)
-    items, declared = [], set()
+    items, declared = [], set(entry['name'] for entry in params['users'])
+    if params.get('exclusive'):   # deletions first: they free account slots (at most 100 per instance) for the creates
+        for name in sorted(set(by_name) - declared):
+            item = dict(instance_id=params['instance_id'], name=name, state='absent')
+            plan, before, after = plan_user(item, by_name[name], instance)
+            items.append(BatchItem(name, plan, before, after, 'undeclared'))
     for index, entry in enumerate(params['users']):
         item = item_params(params, entry)
-        declared.add(item['name'])
         current = by_name.get(item['name'])
         note = unresolved_note(item, current)
         if note is not None:
@@ -321,11 +325,6 @@ def plan_users(params, current_users, instance):
             raise ValidationError('users[%d] (%s): %s' % (index, item['name'], exc))
         items.append(BatchItem(item['name'], plan, before, after, drift_of(plan, before, item['state']),
                                diff_secrets=('password',) if sets_password(plan) else ()))
-    if params.get('exclusive'):
-        for name in sorted(set(by_name) - declared):
-            item = dict(instance_id=params['instance_id'], name=name, state='absent')
-            plan, before, after = plan_user(item, by_name[name], instance)
-            items.append(BatchItem(name, plan, before, after, 'undeclared'))
     return items
 
 

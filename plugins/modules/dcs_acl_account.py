@@ -199,8 +199,8 @@ EXAMPLES = r'''
 RETURN = r'''
 accounts:
   description:
-    - With O(accounts), one entry per declared account (in the declared order), then one per undeclared account
-      deleted by O(exclusive).
+    - With O(accounts), first one entry per undeclared account deleted by O(exclusive) (deletions go first), then one
+      per declared account (in the declared order).
   returned: success, when O(accounts) is given
   type: list
   elements: dict

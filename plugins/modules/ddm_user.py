@@ -255,8 +255,8 @@ user:
       sample: "2024-03-18T09:12:44+0800"
 users:
   description:
-    - With O(users), one entry per declared account (in the declared order), then one per undeclared account
-      deleted by O(exclusive).
+    - With O(users), first one entry per undeclared account deleted by O(exclusive) (deletions go first), then one
+      per declared account (in the declared order).
   returned: when O(users) is given
   type: list
   elements: dict

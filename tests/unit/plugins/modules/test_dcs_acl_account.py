@@ -240,11 +240,11 @@ def test_accounts_first_run_writes_then_waits_once_for_the_set(cloud, run_module
 def test_accounts_check_mode_and_exclusive_never_touch_the_default_account(cloud, run_module):
     res = run_module(check_mode=True, accounts=[declared('svc_new')], exclusive=True)
     assert operations(cloud['calls']) == ['ListAclAccounts']
-    assert [(e['name'], e['drift']) for e in res.result['accounts']] == [('svc_new', 'missing'), ('jdoe', 'undeclared')]
+    assert [(e['name'], e['drift']) for e in res.result['accounts']] == [('jdoe', 'undeclared'), ('svc_new', 'missing')]
     res = run_module(accounts=[declared('svc_new')], exclusive=True)
-    assert writes(cloud) == ['CreateAclAccount', 'DeleteAclAccount']
+    assert writes(cloud) == ['DeleteAclAccount', 'CreateAclAccount']
     assert sorted(a['account_name'] for a in cloud['accounts']) == ['default', 'svc_new']
-    assert res.result['accounts'][1]['account'] is None
+    assert res.result['accounts'][0]['account'] is None
 
 
 def test_accounts_unresolved_and_bad_input(cloud, run_module):

@@ -325,9 +325,9 @@ def test_users_check_mode_plans_everything_and_writes_nothing(cloud, run_module)
 def test_users_exclusive_deletes_the_undeclared_and_updates_what_differs(cloud, run_module):
     cloud['users']['old_one'] = dict(APP, name='old_one')
     res = run_module(users=[entry('app_orders', base_authority=['SELECT'])], exclusive=True)
-    assert operations(cloud['calls']) == ['ListDdmUsers', 'UpdateDdmUser', 'DeleteDdmUser', 'ListDdmUsers']
-    assert [(e['name'], e['drift']) for e in res.result['users']] == [('app_orders', 'different'), ('old_one', 'undeclared')]
-    assert res.result['users'][1]['user'] is None and sorted(cloud['users']) == ['app_orders']
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'DeleteDdmUser', 'UpdateDdmUser', 'ListDdmUsers']
+    assert [(e['name'], e['drift']) for e in res.result['users']] == [('old_one', 'undeclared'), ('app_orders', 'different')]
+    assert res.result['users'][0]['user'] is None and sorted(cloud['users']) == ['app_orders']
 
 
 def test_users_a_failed_write_leaves_the_others_converged(cloud, run_module):

@@ -118,8 +118,14 @@ def playbooks(tmp, n, hw):
                                               'ddm': [{'instance_id': ddm_id(i), 'user_name': LEAVER} for i in range(n // 2)],
                                               'dcs': [{'instance_id': dcs_id(i), 'account_name': LEAVER} for i in range(n // 2)]}},
                  'roles': [{'role': 'dbgov.cloud.offboard'}]}]
+    document = {'huaweicloud': {'ddm': [declared_ddm(i) for i in range(n // 2)], 'dcs': [declared_dcs(i) for i in range(n // 2)]}}
+    onehost = [{'name': 'fleet baseline, one host', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
+                'module_defaults': hw,
+                'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}', 'access_baseline_passwords': passwords(n),
+                         'access_baseline_document': document},
+                'roles': [{'role': 'dbgov.cloud.access_baseline'}]}]
     paths = {}
-    for name, book in (('baseline', baseline), ('review', review), ('offboard', offboard)):
+    for name, book in (('baseline', baseline), ('onehost', onehost), ('review', review), ('offboard', offboard)):
         paths[name] = tmp / ('fleet-%s-%d.yml' % (name, n))
         paths[name].write_text(json.dumps(book))
     return paths
@@ -186,6 +192,13 @@ def run(bench, sizes, forks):
         if n == 50 and forks != 1:
             rows.append(run_case(bench, 'baseline converged, 50 instances, forks=1',
                                  [str(books['baseline']), '-i', str(inv), '-f', '1'], False, expect_writes=0))
+        # the same estate declared on one host (the whole document in one role run): reseed empty, first run, re-run
+        bench.http_json(bench.url + '/_emulator/seed/ddm', 'POST', ddm)
+        bench.http_json(bench.url + '/_emulator/seed/dcs', 'POST', dcs)
+        rows.append(run_case(bench, 'baseline first run, %d instances, one host' % n, [str(books['onehost'])], True,
+                             expect_writes=n * ACCOUNTS))
+        rows.append(run_case(bench, 'baseline converged, %d instances, one host' % n, [str(books['onehost'])], False,
+                             expect_writes=0))
         rows.append(run_case(bench, 'review, %d instances' % n, [str(books['review'])], None, expect_writes=0))   # writes its reports: changed
         rows.append(run_case(bench, 'offboard, %d instances' % n, [str(books['offboard'])], True, expect_writes=n))
     return rows, markdown(rows, sizes, forks)
@@ -211,10 +224,15 @@ def markdown(rows, sizes, forks):
         goals.append('* %s: wall %.2f×, CPU %.2f× (goal ≤ %s×) - %s' % (
             what, a['wall'] / b['wall'], a['cpu'] / b['cpu'], limit,
             'met' if ok_wall and ok_cpu else 'CPU met, wall not (load)' if ok_cpu else 'not met'))
-    ratio('baseline converged, 50 instances', limit=2, what='Goal 1, converged access_baseline over 50 instances vs 50 uri tasks')
+    ratio('baseline converged, 50 instances, one host', limit=2,
+          what='Goal 1, converged access_baseline over 50 instances (one host) vs 50 uri tasks')
+    ratio('baseline converged, 50 instances', limit=2,
+          what='Goal 1, converged access_baseline over 50 instances (a host per instance) vs 50 uri tasks')
     if 200 in sizes and 50 in sizes:
         ratio('baseline converged, 200 instances', 'baseline converged, 50 instances', 4.4,
               'Goal 2, converged 200 vs 50 instances')
+        ratio('baseline converged, 200 instances, one host', 'baseline converged, 50 instances, one host', 4.4,
+              'Goal 2, converged 200 vs 50 instances, one host')
         ratio('baseline first run, 200 instances', 'baseline first run, 50 instances', 4.4, 'Goal 2, first run 200 vs 50 instances')
     ratio('review, 50 instances', limit=1.5, what='Goal 4, access_review over 50 instances vs 50 uri tasks')
     ratio('offboard, 50 instances', limit=1.5, what='Goal 4, offboard over 50 instances vs 50 uri tasks')

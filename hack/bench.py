@@ -143,6 +143,8 @@ def main():
     ap.add_argument('--markdown', help='write the markdown table here')
     ap.add_argument('--fleet', help='fleet mode: comma-separated estate sizes in instances (e.g. 10,50,200; hack/bench_fleet.py)')
     ap.add_argument('--forks', type=int, default=4, help='fleet mode: forks of the access_baseline runs (default 4)')
+    ap.add_argument('--fleet-first-max', type=int, help='fleet mode: measure first runs only up to this size (larger estates are '
+                    'seeded converged)')
     args = ap.parse_args()
     cases = args.only.split(',') if args.only else list(CASES)
     for c in cases:
@@ -265,7 +267,7 @@ def fleet(args, tmp, url, env, playbook_bin):
                                playbook=playbook, HW_DEFAULTS=HW_DEFAULTS)
     sizes = [int(s) for s in args.fleet.split(',')]
     facts, load_before, started = machine_facts(), loadavg(), time.time()
-    rows, table = bench_fleet.run(bench, sizes, args.forks)
+    rows, table = bench_fleet.run(bench, sizes, args.forks, args.fleet_first_max)
     summary = 'total %.0f s; load average before %s, after %s; %s cores' % (time.time() - started, load_before, loadavg(), os.cpu_count())
     print()
     print(table)

@@ -165,8 +165,9 @@ def run_case(bench, label, args, expect_changed, expect_writes=None):
     return row
 
 
-def run(bench, sizes, forks):
-    """The fleet table over ``sizes``; returns (rows, markdown)."""
+def run(bench, sizes, forks, first_max=None):
+    """The fleet table over ``sizes``; returns (rows, markdown). Sizes above ``first_max`` skip the first runs (their
+    instances are seeded converged)."""
     base_ddm = bench.http_json(bench.url + '/_emulator/state/ddm')
     base_dcs = bench.http_json(bench.url + '/_emulator/state/dcs')
     tmp = bench.tmp
@@ -178,25 +179,31 @@ def run(bench, sizes, forks):
     rows = [run_case(bench, 'empty playbook', [str(empty_book), '-e', 'emulator_url=' + bench.url], False),
             run_case(bench, '50 uri tasks', [str(uri_book), '-e', 'emulator_url=' + bench.url], False)]
     for n in sizes:
+        if n != sizes[0]:   # the per-task baseline again, next to this size's runs (the load drifts)
+            rows.append(run_case(bench, '50 uri tasks (before %d instances)' % n, [str(uri_book), '-e', 'emulator_url=' + bench.url],
+                                 False))
         inv = tmp / ('fleet-inventory-%d.json' % n)
         inv.write_text(json.dumps(inventory(n, bench.url)))
         books = playbooks(tmp, n, hw)
-        ddm, dcs = seed_states(n, False, base_ddm, base_dcs)
+        first = first_max is None or n <= first_max
+        ddm, dcs = seed_states(n, not first, base_ddm, base_dcs)
         bench.http_json(bench.url + '/_emulator/seed/ddm', 'POST', ddm)
         bench.http_json(bench.url + '/_emulator/seed/dcs', 'POST', dcs)
         hosts = ['-i', str(inv), '-f', str(forks)]
-        rows.append(run_case(bench, 'baseline first run, %d instances' % n, [str(books['baseline'])] + hosts, True,
-                             expect_writes=n * ACCOUNTS))
+        if first:
+            rows.append(run_case(bench, 'baseline first run, %d instances' % n, [str(books['baseline'])] + hosts, True,
+                                 expect_writes=n * ACCOUNTS))
         rows.append(run_case(bench, 'baseline converged, %d instances' % n, [str(books['baseline'])] + hosts, False,
                              expect_writes=0))
         if n == 50 and forks != 1:
             rows.append(run_case(bench, 'baseline converged, 50 instances, forks=1',
                                  [str(books['baseline']), '-i', str(inv), '-f', '1'], False, expect_writes=0))
         # the same estate declared on one host (the whole document in one role run): reseed empty, first run, re-run
-        bench.http_json(bench.url + '/_emulator/seed/ddm', 'POST', ddm)
-        bench.http_json(bench.url + '/_emulator/seed/dcs', 'POST', dcs)
-        rows.append(run_case(bench, 'baseline first run, %d instances, one host' % n, [str(books['onehost'])], True,
-                             expect_writes=n * ACCOUNTS))
+        if first:
+            bench.http_json(bench.url + '/_emulator/seed/ddm', 'POST', ddm)
+            bench.http_json(bench.url + '/_emulator/seed/dcs', 'POST', dcs)
+            rows.append(run_case(bench, 'baseline first run, %d instances, one host' % n, [str(books['onehost'])], True,
+                                 expect_writes=n * ACCOUNTS))
         rows.append(run_case(bench, 'baseline converged, %d instances, one host' % n, [str(books['onehost'])], False,
                              expect_writes=0))
         rows.append(run_case(bench, 'review, %d instances' % n, [str(books['review'])], None, expect_writes=0))   # writes its reports: changed
@@ -206,20 +213,27 @@ def run(bench, sizes, forks):
 
 def markdown(rows, sizes, forks):
     by = dict((r['case'], r) for r in rows)
-    uri = by['50 uri tasks']
+
+    def uri_for(case):
+        size = [int(w) for w in case.replace(',', ' ').split() if w.isdigit()]
+        key = '50 uri tasks (before %d instances)' % size[0] if size else None
+        return key if key in by else '50 uri tasks'
     lines = ['| run | wall s | CPU s | API calls (writes) | task results | wall vs 50 uri | CPU vs 50 uri | load (1/5/15) |',
              '| --- | --- | --- | --- | --- | --- | --- | --- |']
     for r in rows:
         lines.append('| %s | %.1f | %.1f | %d (%d) | %d | %s | %s | %s |' % (
             r['case'], r['wall'], r['cpu'], r['calls'], r['writes'], r['tasks'],
-            '-' if r is uri else '%.2f×' % (r['wall'] / uri['wall']), '-' if r is uri else '%.2f×' % (r['cpu'] / uri['cpu']),
+            '-' if r['case'].startswith('50 uri') else '%.2f×' % (r['wall'] / by[uri_for(r['case'])]['wall']),
+            '-' if r['case'].startswith('50 uri') else '%.2f×' % (r['cpu'] / by[uri_for(r['case'])]['cpu']),
             r['load']))
-    goals = ['', 'forks = %d for the baseline runs (one host per instance).' % forks, '']
+    goals = ['', 'forks = %d for the baseline runs with a host per instance; each ratio is against the 50 uri tasks run '
+                 'just before that size.' % forks, '']
 
     def ratio(case, other=None, limit=None, what=''):
-        if case not in by or (other or '50 uri tasks') not in by:
+        other = other or (uri_for(case) if case in by else None)
+        if case not in by or other not in by:
             return
-        a, b = by[case], by[other or '50 uri tasks']
+        a, b = by[case], by[other]
         ok_wall, ok_cpu = a['wall'] <= limit * b['wall'], a['cpu'] <= limit * b['cpu']
         goals.append('* %s: wall %.2f×, CPU %.2f× (goal ≤ %s×) - %s' % (
             what, a['wall'] / b['wall'], a['cpu'] / b['cpu'], limit,

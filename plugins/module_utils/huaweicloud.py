@@ -203,6 +203,8 @@ class HuaweiClient:
             if token:
                 hdrs['X-Security-Token'] = token
             hdrs.update(extra)
+            for name in [name for name, value in hdrs.items() if value is None]:
+                del hdrs[name]  # headers=dict(Name=None) sends none
             sign(method, full_path, query_string, hdrs, payload, access_key, secret_key)
             url = '%s://%s%s' % (split.scheme, split.netloc, full_path) + ('?' + query_string if query_string else '')
             return method.upper(), url, hdrs, payload
@@ -226,7 +228,9 @@ def resolve_project_id(params, transport, now=None):
     """The project id of ``region`` through IAM (KeystoneListProjects); fails on zero or several matches."""
     region = params.get('region')
     client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
-    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False)
+    # no Content-Type on this GET, as the SDK core's own project lookup sends it
+    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False,
+                          headers={'Content-Type': None})
     projects = [p for p in (data.get('projects') or []) if p.get('name') == region]
     if len(projects) != 1:
         found = ', '.join(sorted(p.get('id', '?') for p in projects)) or 'none'

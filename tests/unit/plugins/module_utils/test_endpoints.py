@@ -96,6 +96,8 @@ def test_project_id_resolved_from_the_region_through_iam():
     split = urlsplit(iam['url'])
     assert (split.netloc, split.path, parse_qsl(split.query)) == ('iam.cn-north-4.myhuaweicloud.com', '/v3/projects', [('name', 'cn-north-4')])
     assert 'X-Project-Id' not in iam['headers'] and iam['service'] == 'iam'
+    assert 'Content-Type' not in iam['headers']  # a GET without a body, as the SDK core sends it
+    assert first['headers']['Content-Type'] == 'application/json'
     assert first['headers']['X-Project-Id'] == PROJECT
     assert urlsplit(first['url']).path == '/v3/%s/things' % PROJECT
 

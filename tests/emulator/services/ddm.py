@@ -4,9 +4,10 @@ Facts from shared/reference/huaweicloud-api.md §1 (SDK huaweicloudsdkddm 3.1.21
 - V3 account API: list / create / modify / delete / reset password, synchronous, empty success bodies;
   V1 list (ms-epoch times, page envelope); instance detail V1 (flat) and V3 (``{"instances": [...]}``).
 - Error body of the V3 APIs ``{"error_code": "DBS.xxxxxx", "error_msg": "..."}``, of the V1/V2 APIs
-  ``{"errCode": "DBS.xxxxxx", "externalMessage": "..."}`` (DDM API reference, "Abnormal Request Results":
-  https://support.huaweicloud.com/intl/en-us/api-ddm/ddm_api_01_0059.html); codes: DBS.280001 parameter error, DBS.300300/300301/300302 create/update/delete failed, DBS.300305/306/307/309
-  invalid name/password/description/privileges, DBS.300311 exists, DBS.300327 does not exist,
+  ``{"errCode": "DBS.xxxxxx", "externalMessage": "..."}`` (DDM API reference, "Abnormal Request Results",
+  https://support.huaweicloud.com/intl/en-us/api-ddm/ddm_api_01_0059.html); codes: DBS.280001 parameter error,
+  DBS.300300/300301/300302 create/update/delete failed, DBS.300305/306/307/309 invalid name/password/description/privileges,
+  DBS.300311 exists, DBS.300327 does not exist,
   409 DBS.200019/DBS.212033 another operation in progress (retryable).
 - At most 100 accounts per instance; list ``limit`` 1..128 (V3 default 10, V1 default 128).
 

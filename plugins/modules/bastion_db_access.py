@@ -102,6 +102,10 @@ notes:
     state and retries only what is still missing.
   - Grants are revoked before new ones are made, so an interrupted run never leaves more access than either state.
   - Attach and detach calls are safe to repeat, so transient server errors are retried for them as for reads.
+  - A call carries at most 10 databases with at most 10 accounts each. The API page's "up to 10 databases and 10
+    database accounts" may also mean 10 accounts per call in all (UNVERIFIED); when the service refuses a call for its
+    size (C(InvalidParameter) naming a count or limit), that call wrote nothing, so the module splits its batch in
+    two, sends the halves (splitting again if needed) and lists each split under C(params.split) of that action.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
@@ -217,6 +221,9 @@ actions:
     - The Attach/Detach calls planned (check mode) or made, in order. Each call's C(params.databases) lists what
       it carried; an entry without C(account_ids) is database-level. After a call each entry has C(result)
       (V(ok) or V(failed)) and, when failed, C(errors) with the per-item codes.
+    - When the service refused the call for its size and the batch was sent again in halves, C(params.split) lists
+      each refusal (C(code), C(message), C(request_id), the refused C(databases) and C(accounts) counts, and the
+      C(halves) sent instead).
   returned: always
   type: list
   elements: dict
@@ -433,17 +440,21 @@ def build_plan(module, client, principal, state, detach, attach, outcome):
                 sent['database_name'] = shown['database_name']
                 if 'account_names' in shown:
                     sent['account_names'] = shown['account_names']
-            plan.add(operation, _caller(client, params, principal, kind, operation, call_entries, public, outcome),
-                     target=principal.label(), databases=public)
+            action = plan.add(operation, None, target=principal.label(), databases=public)
+            action.call = _caller(client, params, principal, kind, operation, call_entries, public, outcome, action.params)
             predicted.apply(kind, call_entries)
     return plan, predicted
 
 
-def _caller(client, params, principal, kind, operation, entries, public, outcome):
+def _caller(client, params, principal, kind, operation, entries, public, outcome, shown_params):
     write = bastionhost.attach if kind == 'attach' else bastionhost.detach
 
     def call():
-        response = write(client, params['instance_id'], params['region'], principal, entries)
+        splits = []
+        response = bastionhost.write_splitting(lambda batch: write(client, params['instance_id'], params['region'], principal, batch),
+                                               entries, splits)
+        if splits:
+            shown_params['split'] = splits  # the call was refused for its size and sent again in halves
         succeeded, failed = bastionhost.item_results(operation, entries, response)
         outcome['succeeded'].extend(succeeded)
         outcome['failed'].extend(failed)

@@ -54,7 +54,7 @@ options:
     description:
       - The account password. Required to create the account; see O(update_password) for existing accounts.
       - 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not
+        characters C(`~!@#$%^&*()-_=+\|{},<.>/?); no other characters (in particular no C(:)), and it must not
         contain the account name forwards or backwards.
     type: str
   update_password:
@@ -85,8 +85,11 @@ options:
 notes:
   - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
     errors; RV(account.password) shows V(<changed>) when the run sets it.
-  - Password special characters are those of the vendor SDK and API pages; one newer page also lists C(') and
-    C("), which are refused here until confirmed (UNVERIFIED).
+  - Password special characters are those of the vendor SDK's field documentation (which includes the backslash C(\));
+    one newer API page also lists C(') and C("), which are refused here until confirmed (UNVERIFIED).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list of the instance does not report it, O(read_policy) cannot be verified; the module then sends it only
+    together with a role change or on create, warns once, and does not report a change for it alone.
   - Before its first write the module reads the instance once and requires it to be C(RUNNING) (it waits while the
     instance is busy). A run that changes nothing makes exactly one call (the account list); check mode never writes
     and never reads the instance.
@@ -251,7 +254,7 @@ def plan_update(acl, current, params):
     plan = Plan()
     before = dcs.account_view(current)
     account_id, name = before['id'], before['name']
-    body = dcs.role_changes(before, params['role'], params['read_policy'])
+    body = dcs.role_changes(before, params['role'], params['read_policy'], dcs.read_policy_reported(current))
     after = dcs.apply_role_changes(before, body)
     description = params['description']
     password = password_to_set(params)
@@ -296,6 +299,8 @@ def run(module):
     plan, before, after = build_plan(acl, current, params)
     if not plan and params['state'] == 'present' and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if params['state'] == 'present' and dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
 
     def reread():
         if params['state'] == 'absent':

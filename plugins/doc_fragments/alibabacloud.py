@@ -10,6 +10,9 @@ class ModuleDocFragment(object):
     """Connection and authentication options of every Alibaba Cloud module."""
 
     DOCUMENTATION = r'''
+requirements:
+  - python >= 3.9 (on the host that runs the module, usually the controller)
+  - requests >= 2.25.0
 options:
   region:
     description:
@@ -62,4 +65,8 @@ notes:
     C(ServiceUnavailable), C(System.Busy) and other server errors are retried only for reads and for writes that are
     idempotent by nature; a write is never repeated once it may have been executed.
   - Errors name the cloud's error code, message and request ID. Failure results never include request URLs, query strings or headers.
+  - Put only the connection options above into C(module_defaults) for C(group/dbgov.cloud.alibabacloud). Ansible gives a group's
+    defaults to every module of the group, and a module fails with C(Unsupported parameters) on an option it does not
+    have (for example C(wait_timeout), which the C(_info) modules do not take). Set such options on the task, or in
+    C(module_defaults) under the module's own name.
 '''

@@ -10,6 +10,9 @@ class ModuleDocFragment(object):
     """Connection and authentication options of every Huawei Cloud module."""
 
     DOCUMENTATION = r'''
+requirements:
+  - python >= 3.9 (on the host that runs the module, usually the controller)
+  - requests >= 2.25.0
 options:
   region:
     description:
@@ -70,4 +73,8 @@ notes:
   - Throttled requests (HTTP 429, C(APIGW.0308)) are retried with capped exponential backoff and jitter, honouring
     C(Retry-After). Other server errors are retried only for reads; a write is never repeated once it may have been executed.
   - Errors name the cloud's error code, message and request ID. Failure results never include request URLs, bodies or headers.
+  - Put only the connection options above into C(module_defaults) for C(group/dbgov.cloud.huaweicloud). Ansible gives a group's
+    defaults to every module of the group, and a module fails with C(Unsupported parameters) on an option it does not
+    have (for example C(wait_timeout), which the C(_info) modules do not take). Set such options on the task, or in
+    C(module_defaults) under the module's own name.
 '''

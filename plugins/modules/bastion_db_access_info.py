@@ -70,6 +70,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+instance_id:
+  description: The bastion host instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: bastionhost-cn-st220aw0a0c
+  version_added: 1.0.0
 principal:
   description: The user or user group.
   returned: success
@@ -191,7 +203,8 @@ def run(module):
     client = module.client('bastionhost')
     principal = bastionhost.principal_from_params(client, params)
     state = bastionhost.read_state(client, params['instance_id'], params['region'], principal)
-    module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state))
+    module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state),
+                             region=params['region'], instance_id=params['instance_id'])
 
 
 if __name__ == '__main__':

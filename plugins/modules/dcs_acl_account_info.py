@@ -57,6 +57,24 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-north-4
+  version_added: 1.0.0
+project_id:
+  description: The project ID the module read (the option, its environment fallback, or resolved from O(region)).
+  returned: success
+  type: str
+  sample: 0b1e5a9c7f3d4e2a8c6b4d1f3a5e7c9b
+  version_added: 1.0.0
+instance_id:
+  description: The instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: 5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d
+  version_added: 1.0.0
 accounts:
   description: The ACL accounts, in the order the API lists them.
   returned: success
@@ -106,8 +124,10 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
-    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
+    client = module.client(dcs.SERVICE)
+    accounts = dcs.list_accounts(client, params['instance_id'])
+    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']),
+                             region=params['region'], project_id=client.project_id, instance_id=params['instance_id'])
 
 
 def main():

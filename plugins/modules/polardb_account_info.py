@@ -67,6 +67,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+cluster_id:
+  description: The cluster the module read (O(cluster_id)).
+  returned: success
+  type: str
+  sample: pc-bp1orders0prod01
+  version_added: 1.0.0
 accounts:
   description: The accounts that match the filters, sorted by name.
   returned: success
@@ -128,7 +140,7 @@ def run(module):
     raw = polardb.list_accounts(client, params['cluster_id'], params.get('account_name'))
     accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
                             AccountName=params.get('account_name'), AccountType=params.get('account_type'))
-    module.ansible.exit_json(changed=False, accounts=accounts)
+    module.ansible.exit_json(changed=False, accounts=accounts, region=params['region'], cluster_id=params['cluster_id'])
 
 
 def main():

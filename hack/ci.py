@@ -1192,6 +1192,24 @@ def release_version(ctx):
     return version, version if [int(p) for p in re.findall(r'\d+', version)[:3]] >= [1, 0, 0] else '1.0.0'
 
 
+def released_names(data):
+    """Names of the plugins, modules and roles that changelogs/changelog.yaml lists in its releases."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get('name'), str) and 'description' in node:
+                found.add(node['name'])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    for release in (data.get('releases') or {}).values():
+        walk({k: v for k, v in release.items() if k in ('modules', 'plugins', 'objects')})
+    return found
+
+
 def stage_release(ctx, timeout):
     """The release, rehearsed on a scratch copy (never on the work tree): what `make release-check` runs.
 
@@ -1219,8 +1237,15 @@ def stage_release(ctx, timeout):
         handle.write(re.sub(r'^version: .*$', 'version: %s' % version, text, count=1, flags=re.M))
     log('release: rehearsing %s (galaxy.yml says %s) in %s' % (version, current, scratch))
     changelog = os.path.join(VENV_BIN, 'antsibull-changelog')
+    import yaml  # pylint: disable=import-outside-toplevel  # only in the tool venv
+
+    with open(os.path.join(scratch, 'changelogs', 'changelog.yaml'), encoding='utf-8') as handle:
+        released = released_names(yaml.safe_load(handle) or {})
     check([changelog, 'lint'], cwd=scratch, env=env, timeout=timeout)
-    check([changelog, 'release'], cwd=scratch, env=env, timeout=timeout)
+    rc, out = run([changelog, 'release'], cwd=scratch, env=env, timeout=timeout)
+    noise = [line.strip() for line in out.splitlines() if re.search(r'WARNING|ERROR', line) and not CORE_NOISE.search(line)]
+    if rc != 0 or noise:
+        raise StageFailed('antsibull-changelog release exited %d:\n  %s' % (rc, '\n  '.join(noise or out.splitlines()[-10:])))
     check([changelog, 'lint-changelog-yaml', os.path.join('changelogs', 'changelog.yaml')], cwd=scratch, env=env, timeout=timeout)
     with open(os.path.join(scratch, 'CHANGELOG.rst'), encoding='utf-8') as handle:
         rst = handle.read()
@@ -1229,8 +1254,9 @@ def stage_release(ctx, timeout):
     for directory, kind in (('plugins/modules', 'module'), ('roles', 'role')):
         path = os.path.join(scratch, directory)
         names = sorted(os.path.splitext(f)[0] for f in os.listdir(path) if not f.startswith(('_', '.'))) if os.path.isdir(path) else []
-        wanted += [fqcn + n for n in names]
-        log('release: %d %ss must be listed as new' % (len(names), kind))
+        new = [n for n in names if n not in released]
+        wanted += [fqcn + n for n in new]
+        log('release: %d %ss, %d of them not in an earlier release: those must be listed as new' % (len(names), kind, len(new)))
     missing = [w for w in wanted if w not in rst]
     if missing:
         problems.append('CHANGELOG.rst of %s lacks: %s (a plugin whose version_added is not %s is not listed as new)'
@@ -1258,8 +1284,6 @@ def stage_release(ctx, timeout):
     context = os.path.join(top, 'ee-context')
     check([os.path.join(VENV_BIN, 'ansible-builder'), 'create', '-f', ctx.path('execution-environment.yml'), '-c', context,
            '--output-filename', 'Containerfile'], cwd=top, env=env, timeout=max(60, deadline - time.time()))
-    import yaml  # pylint: disable=import-outside-toplevel  # only in the tool venv
-
     with open(os.path.join(context, '_build', 'requirements.yml'), encoding='utf-8') as handle:
         galaxy_reqs = yaml.safe_load(handle) or {}
     if not any(c.get('name') == fqcn.rstrip('.') for c in galaxy_reqs.get('collections') or []):

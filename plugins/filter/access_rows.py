@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: access_rows
 short_description: Turn the results of the dbgov.cloud info modules into access-review rows
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Normalises what M(dbgov.cloud.ddm_user_info), M(dbgov.cloud.dcs_acl_account_info),
     M(dbgov.cloud.polardb_account_info) and M(dbgov.cloud.bastion_db_access_info) return into one flat list of rows,

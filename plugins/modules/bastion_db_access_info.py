@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_db_access_info
 short_description: List the database-account grants of an Alibaba Cloud Bastionhost user or user group
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the databases a Bastionhost user (or user group) is authorized for, each with its authorized
     database accounts.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_account_info
 short_description: List the ACL accounts of a Huawei Cloud DCS (Redis) instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance with one call
     (C(GET /v2/{project_id}/instances/{instance_id}/accounts)), optionally only the one with a given name.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account_info
 short_description: List the database accounts of a PolarDB cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the accounts of a PolarDB cluster with C(DescribeAccounts), every page (C(PageSize=100) until a short page,
     since the API reports no total), optionally filtered by name and type.

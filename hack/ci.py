@@ -511,6 +511,24 @@ class Context:
         env.update(extra)
         return env
 
+    def guarded_env(self, **extra):
+        """env_with(extra) plus the loopback guard (hack/loopback_guard): its Python processes reach only 127.0.0.0/8.
+
+        Not for commands that install from PyPI (ansible-test --venv does): those run unguarded.
+        """
+        env = self.env_with(**extra)
+        env['PYTHONPATH'] = os.pathsep.join(p for p in (self.path('hack', 'loopback_guard'), env.get('PYTHONPATH')) if p)
+        env['DBGOV_LOOPBACK_ONLY'] = '1'
+        return env
+
+
+def check_guard(python, env):
+    """The loopback guard is active in processes of python with env (checked without sending anything)."""
+    rc, out = run([python, '-c', 'import socket, sys; sys.exit(0 if socket.socket.connect.__name__ == "_connect" else 3)'],
+                  env=env, quiet=True, timeout=60)
+    if rc != 0:
+        raise StageFailed('the loopback guard is not active for %s (rc %d): %s' % (python, rc, out[-300:]))
+
 
 def sanity(ctx, timeout, ansible_test, options):
     """ansible-test sanity, all tests; any ignore entry or skipped test fails it.
@@ -635,7 +653,9 @@ def stage_emulator(ctx, timeout):
     """The emulator's own pytest suite (self-tests + conformance through the official SDKs)."""
     if not os.path.isdir(ctx.path('tests', 'emulator')):
         raise StageFailed('tests/emulator does not exist')
-    pytest(['-q', 'tests/emulator'], cwd=ctx.coll, env=ctx.env, timeout=timeout, what='tests/emulator')
+    env = ctx.guarded_env()
+    check_guard(VENV_PY, env)
+    pytest(['-q', 'tests/emulator'], cwd=ctx.coll, env=env, timeout=timeout, what='tests/emulator')
 
 
 class Emulator:
@@ -1068,7 +1088,10 @@ def smoke_core(ctx, core, tarball, cases, minimum, timeout):
         with open(inventory, 'w', encoding='utf-8') as handle:
             handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % interpreter)
         env.update(ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_PIPELINING='True',
-                   ANSIBLE_CALLBACK_RESULT_FORMAT='yaml')
+                   ANSIBLE_CALLBACK_RESULT_FORMAT='yaml', DBGOV_LOOPBACK_ONLY='1',
+                   PYTHONPATH=ctx.path('hack', 'loopback_guard'))  # the controller and the modules reach only loopback
+        check_guard(os.path.join(bin_dir, 'python'), env)
+        check_guard(interpreter, env)
         started = time.time()
         rc, out = run([os.path.join(bin_dir, 'ansible-playbook'), '-i', inventory, playbook, '-e', 'smoke_url=' + emulator.url],
                       cwd=home, env=env, timeout=timeout, quiet=True)
@@ -1310,13 +1333,13 @@ def stage_release(ctx, timeout):
 
 def stage_checks(ctx, timeout):
     """The checker's own tests, then the checker."""
-    pytest(['-q', 'tests/ci'], cwd=ctx.coll, env=ctx.env, timeout=timeout, what='tests/ci')
+    pytest(['-q', 'tests/ci'], cwd=ctx.coll, env=ctx.guarded_env(), timeout=timeout, what='tests/ci')
     check([VENV_PY, 'tests/ci/check_action_groups.py'], cwd=ctx.coll, env=ctx.env, timeout=timeout)
 
 
 def stage_demo(ctx, timeout):
     """What `make demo` runs, from the copy: build + install, local cloud, playbooks/demo.yml (its asserts included)."""
-    check([VENV_PY, 'hack/demo.py'], cwd=ctx.coll, env=ctx.env_with(DEMO_DIR=os.path.join(ctx.work, 'demo')), timeout=timeout)
+    check([VENV_PY, 'hack/demo.py'], cwd=ctx.coll, env=ctx.guarded_env(DEMO_DIR=os.path.join(ctx.work, 'demo')), timeout=timeout)
 
 
 STAGE_FUNCS = {

@@ -1263,12 +1263,18 @@ def stage_release(ctx, timeout):
     import yaml  # pylint: disable=import-outside-toplevel  # only in the tool venv
 
     with open(os.path.join(scratch, 'changelogs', 'changelog.yaml'), encoding='utf-8') as handle:
-        released = released_names(yaml.safe_load(handle) or {})
+        history = yaml.safe_load(handle) or {}
+    released = released_names(history)
     check([changelog, 'lint'], cwd=scratch, env=env, timeout=timeout)
-    rc, out = run([changelog, 'release'], cwd=scratch, env=env, timeout=timeout)
-    noise = [line.strip() for line in out.splitlines() if re.search(r'WARNING|ERROR', line) and not CORE_NOISE.search(line)]
-    if rc != 0 or noise:
-        raise StageFailed('antsibull-changelog release exited %d:\n  %s' % (rc, '\n  '.join(noise or out.splitlines()[-10:])))
+    if version in (history.get('releases') or {}):  # after the release commit: check what was released
+        released = released_names(dict(history, releases={k: v for k, v in history['releases'].items() if k != version}))
+        check([changelog, 'generate'], cwd=scratch, env=env, timeout=timeout)
+        log('release: %s is already in changelogs/changelog.yaml: checking the released changelog and artifact' % version)
+    else:
+        rc, out = run([changelog, 'release'], cwd=scratch, env=env, timeout=timeout)
+        noise = [line.strip() for line in out.splitlines() if re.search(r'WARNING|ERROR', line) and not CORE_NOISE.search(line)]
+        if rc != 0 or noise:
+            raise StageFailed('antsibull-changelog release exited %d:\n  %s' % (rc, '\n  '.join(noise or out.splitlines()[-10:])))
     check([changelog, 'lint-changelog-yaml', os.path.join('changelogs', 'changelog.yaml')], cwd=scratch, env=env, timeout=timeout)
     with open(os.path.join(scratch, 'CHANGELOG.rst'), encoding='utf-8') as handle:
         rst = handle.read()
@@ -1284,8 +1290,9 @@ def stage_release(ctx, timeout):
     if missing:
         problems.append('CHANGELOG.rst of %s lacks: %s (a plugin whose version_added is not %s is not listed as new)'
                         % (version, ', '.join(missing), version))
-    left = [f for f in os.listdir(os.path.join(scratch, 'changelogs', 'fragments')) if not f.startswith('.')]
-    if left:
+    fragments = os.path.join(scratch, 'changelogs', 'fragments')
+    left = [f for f in os.listdir(fragments) if not f.startswith('.')] if os.path.isdir(fragments) else []
+    if left and version not in (history.get('releases') or {}):
         problems.append('fragments left after the release: %s' % ', '.join(left))
     # 2. galaxy-importer on the artifact
     tarball = build_artifact(ctx, timeout, source=scratch, build=os.path.join(top, 'build'))
@@ -1326,9 +1333,11 @@ def stage_release(ctx, timeout):
         % (fqcn.rstrip('.'), ' | '.join(line for line in pip_reqs.splitlines() if line.strip())))
     if problems:
         raise StageFailed('\n'.join(problems))
-    log('release: %s is releasable: in a clean checkout after merging, run\n'
-        '    sed -i "s/^version: .*/version: %s/" galaxy.yml && .venv/bin/antsibull-changelog release && git add -A changelogs CHANGELOG.rst galaxy.yml'
-        % (version, version))
+    if version not in (history.get('releases') or {}):
+        log('release: %s is releasable. In the checkout (after make venv):\n'
+            '    sed -i "s/^version: .*/version: %s/" galaxy.yml && PATH=$PWD/.venv/bin:$PATH antsibull-changelog release\n'
+            '    git add -A galaxy.yml changelogs CHANGELOG.rst && git commit -m "Release %s"'
+            % (version, version, version))
 
 
 def stage_checks(ctx, timeout):

@@ -861,7 +861,7 @@ def build_docsite(ctx, timeout):
     if rc != 0 or found:
         raise StageFailed('sphinx-build exited %d with %d warning(s):\n  %s' % (rc, len(found), '\n  '.join(found[:30])))
     html = os.path.join(site, 'build', 'html')
-    pages = [f for f in glob.glob(os.path.join(html, 'collections', ctx.namespace, ctx.name, '*.html'))]
+    pages = glob.glob(os.path.join(html, 'collections', ctx.namespace, ctx.name, '*.html'))
     log('docsite: %d pages of %s in %s, no warning' % (len(pages), fqcn, html))
     return html
 

@@ -7,11 +7,12 @@
     .venv/bin/python hack/ci.py run release     what `make release-check` runs
 
 `run` prepares, then runs each stage; a failing stage never stops the others:
-  * writes the offline stand-in for ansible-test's get-pip bootstrap (see ci-notes pitfall 1);
+  * writes the offline stand-in for ansible-test's get-pip bootstrap (ansible-test downloads get-pip.py from a
+    non-PyPI host, which an offline machine cannot reach; see write_get_pip_shim);
   * copies the work tree (git-tracked + untracked-not-ignored files, and .git) into
     <work>/ansible_collections/<namespace>/<name>, because ansible-test needs that physical layout.
-    <work> is kept between local runs (ansible-test's delegation venv in tests/output/ survives) and is
-    removed after a CI run (CI=true). Override with CI_WORK=<dir>;
+    <work> is removed after a run whose stages all passed (CI_KEEP=1 keeps it) and kept after a failure, for the
+    diagnosis. Override with CI_WORK=<dir> (always kept);
   * prints per-stage timings and ends with the line `stages: N passed, N failed`; exits 1 if a stage failed.
 
 Versions (README "Testing"): the tool venv runs the newest stable ansible-core (DEFAULT_CORE) on Python 3.13;
@@ -1258,6 +1259,12 @@ def stage_release(ctx, timeout):
         text = handle.read()
     with open(galaxy_yml, 'w', encoding='utf-8') as handle:
         handle.write(re.sub(r'^version: .*$', 'version: %s' % version, text, count=1, flags=re.M))
+    transport = os.path.join(scratch, 'plugins', 'module_utils', 'transport.py')  # the User-Agent's version
+    if os.path.exists(transport):
+        with open(transport, encoding='utf-8') as handle:
+            text = handle.read()
+        with open(transport, 'w', encoding='utf-8') as handle:
+            handle.write(re.sub(r"^COLLECTION_VERSION = '[^']*'", "COLLECTION_VERSION = '%s'" % version, text, count=1, flags=re.M))
     log('release: rehearsing %s (galaxy.yml says %s) in %s' % (version, current, scratch))
     changelog = os.path.join(VENV_BIN, 'antsibull-changelog')
     import yaml  # pylint: disable=import-outside-toplevel  # only in the tool venv
@@ -1335,9 +1342,11 @@ def stage_release(ctx, timeout):
         raise StageFailed('\n'.join(problems))
     if version not in (history.get('releases') or {}):
         log('release: %s is releasable. In the checkout (after make venv):\n'
-            '    sed -i "s/^version: .*/version: %s/" galaxy.yml && PATH=$PWD/.venv/bin:$PATH antsibull-changelog release\n'
-            '    git add -A galaxy.yml changelogs CHANGELOG.rst && git commit -m "Release %s"'
-            % (version, version, version))
+            '    sed -i "s/^version: .*/version: %s/" galaxy.yml\n'
+            '    sed -i "s/^COLLECTION_VERSION = \'[^\']*\'/COLLECTION_VERSION = \'%s\'/" plugins/module_utils/transport.py\n'
+            '    PATH=$PWD/.venv/bin:$PATH antsibull-changelog release\n'
+            '    git add -A galaxy.yml plugins/module_utils/transport.py changelogs CHANGELOG.rst && git commit -m "Release %s"'
+            % (version, version, version, version))
 
 
 def stage_checks(ctx, timeout):

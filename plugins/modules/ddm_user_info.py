@@ -135,10 +135,10 @@ def validate(params):
 
 def run(module):
     validate(module.params)
-    client = module.client('ddm')
-    users = ddm.list_users(client, module.params['instance_id'])
-    module.ansible.exit_json(changed=False, users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')),
-                             region=module.params['region'], project_id=client.project_id, instance_id=module.params['instance_id'])
+    users = module.service(ddm.DdmInstance, module.params['instance_id']).users()
+    module.exit_info(users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')),
+                     region=module.params['region'], project_id=module.client(ddm.DdmInstance.SERVICE).project_id,
+                     instance_id=module.params['instance_id'])
 
 
 def main():

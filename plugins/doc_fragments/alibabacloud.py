@@ -10,6 +10,9 @@ class ModuleDocFragment(object):
     """Connection and authentication options of every Alibaba Cloud module."""
 
     DOCUMENTATION = r'''
+requirements:
+  - python >= 3.9 (on the host that runs the module, usually the controller)
+  - requests >= 2.25.0
 options:
   region:
     description:

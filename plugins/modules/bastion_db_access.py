@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_db_access
 short_description: Manage the database-account grants of an Alibaba Cloud Bastionhost user or user group
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes the databases and database accounts that a Bastionhost user (or user group) is authorized to use
     match what the task declares.

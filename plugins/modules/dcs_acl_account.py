@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_account
 short_description: Manage Huawei Cloud DCS (Redis) ACL accounts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates and deletes the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance,
     with their role, read policy, description and password.

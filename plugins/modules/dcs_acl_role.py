@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_role
 short_description: Set the role and read policy of a Huawei Cloud DCS (Redis) ACL account
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the role (V(read) or V(write)) and, optionally, the read policy of an existing ACL account of a Huawei Cloud
     DCS (Distributed Cache Service) Redis instance, idempotently.

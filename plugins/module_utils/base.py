@@ -11,6 +11,17 @@ and diff come from the same plan, so the two can never disagree.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
+import ipaddress
+import json
+import math
+import os
+import re
+import traceback
+
+from urllib.parse import quote, quote_plus, urlsplit
+
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
@@ -18,6 +29,107 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.common import Validati
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import (
     ERROR_FIELDS, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, Transport,
 )
+
+TIMEOUT_MAX = 3600
+# the AnsibleModule keywords that check options against each other: with an unknown option they would speak first
+_CROSS_CHECKS = ('required_one_of', 'required_if', 'required_together', 'required_by', 'mutually_exclusive')
+_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z')
+_HOST_RE = re.compile(r'(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?\Z')
+
+
+def secret_forms(value):
+    """``value`` and every encoding of it this collection (or a server echoing a request) can produce: URL-encoded (as
+    both signers and ``requests`` encode, upper- and lower-case hex, form encoding), JSON-escaped and base64."""
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        return set()
+    forms = {text}
+    for encoded in (quote(text, safe='~'), quote(text, safe=''), quote(text), quote_plus(text), quote_plus(text, safe='~')):
+        forms.add(encoded)
+        forms.add(re.sub('%[0-9A-F]{2}', lambda m: m.group(0).lower(), encoded))
+        forms.add(quote(encoded, safe='~'))  # encoded twice (a canonical query quoted in a string to sign or a URL)
+    forms.add(json.dumps(text)[1:-1])
+    forms.add(json.dumps(text, ensure_ascii=False)[1:-1])
+    raw = text.encode('utf-8')
+    forms.add(base64.b64encode(raw).decode('ascii'))
+    forms.add(base64.urlsafe_b64encode(raw).decode('ascii'))
+    forms.add(base64.b64encode(raw).decode('ascii').rstrip('='))
+    return set(form for form in forms if form)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return set().union(*[_strings(v) for v in value.values()]) if value else set()
+    if isinstance(value, (list, tuple, set)):
+        return set().union(*[_strings(v) for v in value]) if value else set()
+    if value is None or isinstance(value, bool) or value == '':
+        return set()
+    return {str(value)}
+
+
+def _fallback(opts):
+    """The option's fallback value (environment), or None."""
+    spec = opts.get('fallback')
+    if not spec:
+        return None
+    strategy, args, kwargs = spec[0], [], {}
+    for item in spec[1:]:
+        if isinstance(item, dict):
+            kwargs = item
+        else:
+            args = item
+    try:
+        return strategy(*args, **kwargs)
+    except Exception:  # pylint: disable=broad-except  # AnsibleFallbackNotFound and anything else: no value
+        return None
+
+
+def early_secrets(spec, params):
+    """The no_log values of ``params`` (and of their environment fallbacks), walking sub-options and skipping elements of
+    the wrong type. AnsibleModule collects them too, but some cores give up at the first list element that is not a
+    dict, and then print every secret of the task at -vvv with the validation error."""
+    found = set()
+    if not isinstance(params, dict):
+        return found
+    for name, opts in spec.items():
+        value = params.get(name)
+        for alias in opts.get('aliases') or ():
+            if value is None:
+                value = params.get(alias)
+        if opts.get('no_log'):
+            found |= _strings(value if value is not None else _fallback(opts))
+        sub = opts.get('options')
+        if sub and value is not None:
+            for item in (value if isinstance(value, list) else [value]):
+                found |= early_secrets(sub, item)
+    return found
+
+
+def _raw_params():
+    try:
+        params = basic._load_params()  # pylint: disable=protected-access  # documented for "very dynamic" modules
+    except Exception:  # pylint: disable=broad-except  # AnsibleModule reports a bad input itself
+        return None
+    return params if isinstance(params, dict) else None
+
+
+def unknown_options(spec, params):
+    legal = set(spec)
+    for opts in spec.values():
+        legal.update(opts.get('aliases') or ())
+    return sorted(name for name in params if name not in legal and not name.startswith('_ansible_'))
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule that masks the secrets found before its validation ran, whatever that validation manages."""
+
+    def __init__(self, early, **kwargs):
+        self._dbgov_early = early
+        super(_AnsibleModule, self).__init__(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self.no_log_values.update(getattr(self, '_dbgov_early', ()))
+        super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
 
 
 class CloudModule:
@@ -29,9 +141,24 @@ class CloudModule:
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = dict(self.AUTH_SPEC)
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self.spec = spec
+        raw = _raw_params()
+        early = set()
+        if raw is not None:
+            for value in early_secrets(spec, raw):
+                early.update(secret_forms(value))
+            if unknown_options(spec, raw):
+                # an unknown option (a typo) is the error to report, not the "one of ... is required" or "missing
+                # required arguments" it causes: with every option optional and untyped, AnsibleModule reports only it
+                spec = dict((name, dict([(k, v) for k, v in opts.items() if k in ('aliases', 'no_log', 'fallback')], type='raw'))
+                            for name, opts in spec.items())
+                kwargs = dict((k, v) for k, v in kwargs.items() if k not in _CROSS_CHECKS)
+        self.ansible = _AnsibleModule(early, argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        # every secret in every encoding the collection (or a server echoing a request) produces
+        for value in list(self.ansible.no_log_values):
+            self.ansible.no_log_values.update(secret_forms(value))
         self.params = self.ansible.params
         self._transport = None
         self._clients = {}
@@ -60,16 +187,18 @@ class CloudModule:
         raise NotImplementedError
 
     def add_secret(self, value):
-        """Hide a secret obtained or derived at run time from every output."""
+        """Hide a secret obtained or derived at run time from every output, in every encoding."""
         if value:
-            self.ansible.no_log_values.add(value)
+            self.ansible.no_log_values.update(secret_forms(value))
 
     def warn(self, msg):
         self.ansible.warn(msg)
 
     def fail(self, msg, **fields):
-        """fail_json with only allowlisted fields (DESIGN.md: never a URL, body, header or raw response)."""
+        """fail_json with only allowlisted fields (never a URL, body, header or raw response)."""
         result = dict((k, v) for k, v in fields.items() if k in ERROR_FIELDS and v is not None)
+        if self._transport is not None and self._transport.events and 'retries' not in result:
+            result['retries'] = list(self._transport.events)
         self.ansible.fail_json(msg=msg, **result)
 
     def fail_api(self, err, msg=None, plan=None, **fields):
@@ -79,14 +208,43 @@ class CloudModule:
             fields['actions'] = plan.public()
         self.fail(text, **fields)
 
+    def validate_connection(self):
+        """Check every connection option before any request (a message naming the option, zero requests)."""
+        params = self.params
+        timeout = params.get('timeout')
+        if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= TIMEOUT_MAX):
+            raise ValidationError('timeout: %s is out of range (more than 0, at most %d seconds)' % (timeout, TIMEOUT_MAX),
+                                  code='InvalidTimeout')
+        for name in ('region', 'project_id'):
+            value = params.get(name)
+            if value is not None and not _NAME_RE.match(value):
+                raise ValidationError('%s: %r is not valid (letters, digits, "-", "_" and ".", at most 64 characters)' % (name, value),
+                                      code='InvalidParameter')
+        endpoint = params.get('endpoint')
+        if endpoint is not None:
+            check_endpoint('endpoint', endpoint)
+        bundle = params.get('ca_bundle')
+        if bundle and params.get('validate_certs', True) and not os.path.isfile(bundle):
+            raise ValidationError('ca_bundle: %s is not a readable file' % bundle, code='InvalidParameter')
+        for name, opts in self.spec.items():
+            value = params.get(name)
+            if opts.get('type') in ('int', 'float') and isinstance(value, (int, float)) and not isinstance(value, bool):
+                if not math.isfinite(value) or value < 0:
+                    raise ValidationError('%s: %s is out of range (a number of at least 0)' % (name, value), code='InvalidParameter')
+
     def run(self, main):
-        """Run ``main(self)``, mapping ValidationError and ApiError to clean failures."""
+        """Run ``main(self)``, mapping ValidationError and ApiError to clean failures, and anything else to an "unexpected
+        error" failure whose traceback is in ``exception`` (shown with -vvv), never in the message."""
         try:
+            self.validate_connection()
             main(self)
         except ValidationError as exc:
             self.fail(str(exc), error_code=exc.code)
         except ApiError as exc:
             self.fail_api(exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            self.fail('unexpected error (%s): %s; please report it with the -vvv output' % (type(exc).__name__, exc),
+                      error_code='UnexpectedError', exception=traceback.format_exc())
 
     def apply(self, plan):
         """Perform the plan's actions in order (never in check mode); stop at the first failure."""
@@ -96,8 +254,15 @@ class CloudModule:
             try:
                 action.result = action.call()
             except ApiError as exc:
-                action.status = 'failed'
                 done = len([a for a in plan.actions if a.status == 'done'])
+                if getattr(exc, 'uncertain', False):
+                    # the write was sent and its answer lost: it may have been applied, so report changed
+                    action.status = 'uncertain'
+                    self.fail_api(exc, msg='outcome uncertain: %s was sent but its answer was lost, so it may have been '
+                                  'applied (%d of %d planned actions had completed before it); run the task again to '
+                                  'see and converge the real state' % (action.operation, done, len(plan)),
+                                  plan=plan, changed=True)
+                action.status = 'failed'
                 # changed: something was written (an earlier action, or this one before its wait failed)
                 self.fail_api(exc, msg='%s did not complete (%d of %d planned actions had completed before it)'
                               % (action.operation, done, len(plan)), plan=plan, changed=bool(done or exc.executed))
@@ -115,10 +280,47 @@ class CloudModule:
             after = reread()
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
+        if self._transport is not None and self._transport.events:
+            result['retries'] = list(self._transport.events)  # shown with -v: what was retried and why
         if self.diff_mode:
             result['diff'] = dict(before=_diff_view(key, before), after=_diff_view(key, after))
         result.update((name, value() if callable(value) else value) for name, value in extra.items())
         self.ansible.exit_json(**result)
+
+
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def check_endpoint(option, value):
+    """An endpoint URL (with optional {service}/{region} placeholders): http(s)://host[:port][/path], nothing else."""
+    sample = value.replace('{service}', 'service').replace('{region}', 'region')
+    try:
+        split = urlsplit(sample)
+        port = split.port
+        host = split.hostname
+    except ValueError as exc:
+        raise ValidationError('%s: %r is not a valid URL (%s)' % (option, value, exc), code='InvalidEndpoint')
+    if split.username is not None or split.password is not None:
+        # never echo it: it holds credentials
+        raise ValidationError('%s: the URL must not carry a user name or password' % option, code='InvalidEndpoint')
+    problems = []
+    if split.scheme not in ('http', 'https'):
+        problems.append('the scheme must be https or http')
+    if not host or not (_HOST_RE.match(host) or _is_ip(host)):
+        problems.append('it needs a valid host name')
+    if port is not None and not 0 < port < 65536:
+        problems.append('the port must be 1 to 65535')
+    if split.query or split.fragment or '?' in sample or '#' in sample:
+        problems.append('it must not have a query or fragment')
+    if re.search(r'\{(?!service\}|region\})', value):
+        problems.append('the only placeholders are {service} and {region}')
+    if problems:
+        raise ValidationError('%s: %r is not a valid endpoint URL (%s)' % (option, value, '; '.join(problems)), code='InvalidEndpoint')
 
 
 def _diff_view(key, view):

@@ -217,7 +217,9 @@ class AlibabaClient:
         """Every item of a paged list: by TotalCount when the response has one, else until a short page."""
         items, page = [], 1
         while True:
-            data = self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write, expect=(items_key,))
+            # a page without its list failed, it is not an empty page
+            data = expect_keys(getattr(self, 'service', None), action, self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write),
+                               (items_key,))
             batch = data.get(items_key) or []
             items.extend(batch)
             total = data.get(total_key)

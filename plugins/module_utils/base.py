@@ -127,8 +127,21 @@ class _AnsibleModule(AnsibleModule):
         self._dbgov_early = early
         super(_AnsibleModule, self).__init__(**kwargs)
 
+    _dbgov_transport = None
+
+    def _retries(self, kwargs):
+        # every retried attempt of the run, shown with -v (the result is printed at -v; warnings would show always)
+        events = getattr(self._dbgov_transport, 'events', None)
+        if events and 'retries' not in kwargs:
+            kwargs['retries'] = list(events)
+
+    def exit_json(self, **kwargs):
+        self._retries(kwargs)
+        super(_AnsibleModule, self).exit_json(**kwargs)
+
     def fail_json(self, msg, **kwargs):
         self.no_log_values.update(getattr(self, '_dbgov_early', ()))
+        self._retries(kwargs)
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
 
 
@@ -176,6 +189,7 @@ class CloudModule:
         if self._transport is None:
             self._transport = Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
                                         ca_bundle=self.params.get('ca_bundle'))
+            self.ansible._dbgov_transport = self._transport
         return self._transport
 
     def client(self, service):
@@ -197,8 +211,6 @@ class CloudModule:
     def fail(self, msg, **fields):
         """fail_json with only allowlisted fields (never a URL, body, header or raw response)."""
         result = dict((k, v) for k, v in fields.items() if k in ERROR_FIELDS and v is not None)
-        if self._transport is not None and self._transport.events and 'retries' not in result:
-            result['retries'] = list(self._transport.events)
         self.ansible.fail_json(msg=msg, **result)
 
     def fail_api(self, err, msg=None, plan=None, **fields):
@@ -280,8 +292,6 @@ class CloudModule:
             after = reread()
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
-        if self._transport is not None and self._transport.events:
-            result['retries'] = list(self._transport.events)  # shown with -v: what was retried and why
         if self.diff_mode:
             result['diff'] = dict(before=_diff_view(key, before), after=_diff_view(key, after))
         result.update((name, value() if callable(value) else value) for name, value in extra.items())

@@ -280,6 +280,17 @@ class CloudModule:
                               % (action.operation, done, len(plan)), plan=plan, changed=bool(done or exc.executed))
             action.status = 'done'
 
+    def verify(self, plan, before, predicted, reread):
+        """After a real change, the re-read must show what was asked: fail naming every field where it does not (a cloud
+        that answered "done" without doing it, or a change undone meanwhile)."""
+        if self.params.get('wait') is False:
+            return  # the task asked not to wait: the change may still be in progress
+        wrong = mismatches(before, predicted, reread)
+        if wrong:
+            details = ', '.join('%s is %r, asked %r' % (f, reread.get(f), predicted.get(f)) if f in (reread or {}) else f for f in wrong)
+            self.fail('the state read back after the change is not what was asked: %s' % details, changed=True,
+                      error_code='ChangeNotApplied', actions=plan.public())
+
     def finish(self, plan, before, after, key, reread=None, **extra):
         """Apply (unless check mode), re-read the end state when something changed, and exit.
 
@@ -289,13 +300,44 @@ class CloudModule:
         """
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
-            after = reread()
+            predicted, after = after, reread()
+            self.verify(plan, before, predicted, after)
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:
             result['diff'] = dict(before=_diff_view(key, before), after=_diff_view(key, after))
         result.update((name, value() if callable(value) else value) for name, value in extra.items())
         self.ansible.exit_json(**result)
+
+
+def _normal(value):
+    """A value as compared after a change: lists as sorted sets, DIFF_CHANGED/None as "not compared"."""
+    if isinstance(value, (list, tuple, set)):
+        return sorted(set(json.dumps(item, sort_keys=True) for item in value))
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def mismatches(before, predicted, reread):
+    """The fields the plan changed (``predicted`` differs from ``before``) whose re-read value is not the predicted one.
+
+    Only dict views are compared; fields predicted as None or as a placeholder (a password) are not."""
+    if not isinstance(predicted, dict):
+        return []
+    if not predicted:
+        # a deletion: the re-read must find nothing
+        return ['(the resource still exists)'] if reread else []
+    if not isinstance(reread, dict) or not reread:
+        return ['(the resource was not found)']
+    before = before if isinstance(before, dict) else {}
+    wrong = []
+    for field, want in predicted.items():
+        if want is None or want == '<changed>' or field not in reread or _normal(want) == _normal(before.get(field)):
+            continue
+        if _normal(reread.get(field)) != _normal(want):
+            wrong.append(field)
+    return wrong
 
 
 def _is_ip(host):

@@ -208,7 +208,7 @@ def run(module):
     validate(params)
     acl = dcs.AclInstance(module, params['instance_id'])
     accounts = acl.accounts()
-    current = dcs.select(accounts, params['account_name'], params['account_id'])
+    current = acl.settled(dcs.select(accounts, params['account_name'], params['account_id']), params['account_name'], params['account_id'])
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
     plan, before, after = build_plan(acl, current, params)

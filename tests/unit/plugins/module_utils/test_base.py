@@ -108,9 +108,9 @@ def test_apply_runs_every_action_in_order_then_rereads(capsys):
     module = make_module()
     rereads = []
     rc, result, _out = run_exit(capsys, lambda: module.finish(three_step_plan(calls), None, {'name': 'predicted'}, key='user',
-                                                              reread=lambda: rereads.append(1) or {'name': 'real'}))
+                                                              reread=lambda: rereads.append(1) or {'name': 'predicted', 'created': 'real'}))
     assert rc == 0 and calls.done == ['CreateUser', 'UpdateUser', 'ResetPassword'] and rereads == [1]
-    assert result['changed'] is True and result['user'] == {'name': 'real'}
+    assert result['changed'] is True and result['user'] == {'name': 'predicted', 'created': 'real'}
     statuses = [(a['operation'], a['status']) for a in result['actions']]
     assert statuses == [('CreateUser', 'done'), ('UpdateUser', 'done'), ('ResetPassword', 'done')]
     assert result['actions'][0] == dict(operation='CreateUser', status='done', target='app', params=dict(name='app', password=SECRET_PLACEHOLDER))
@@ -495,3 +495,25 @@ def test_retries_are_shown_in_the_result(capsys):
     module.transport.events.append('ddm ListDdmUsers attempt 1: ConnectionError: refused: ...; retrying in 0.3 s')
     _rc, result, _out = run_exit(capsys, lambda: module.finish(Plan(), {}, {}, 'user'))
     assert result['retries'] == ['ddm ListDdmUsers attempt 1: ConnectionError: refused: ...; retrying in 0.3 s']
+
+
+@pytest.mark.parametrize('reread,fields', [
+    ({'name': 'app', 'roles': ['read']}, 'roles is [\'read\'], asked [\'write\', \'read\']'),
+    ({}, '(the resource was not found)'),
+])
+def test_a_reread_that_disagrees_with_the_change_fails_naming_the_field(capsys, reread, fields):
+    """(Bug fixed: DDM answered an update "done" and the module reported changed while its own re-read showed the old value.)"""
+    plan = Plan()
+    plan.add('UpdateUser', lambda: {}, target='app')
+    before, predicted = {'name': 'app', 'roles': ['read']}, {'name': 'app', 'roles': ['write', 'read'], 'password': DIFF_CHANGED}
+    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, before, predicted, 'user', reread=lambda: reread))
+    assert result['failed'] and result['changed'] is True and result['error_code'] == 'ChangeNotApplied'
+    assert result['msg'] == 'the state read back after the change is not what was asked: %s' % fields
+
+
+def test_a_reread_that_matches_in_another_order_passes(capsys):
+    plan = Plan()
+    plan.add('UpdateUser', lambda: {}, target='app')
+    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, {'roles': ['a']}, {'roles': ['b', 'a'], 'updated': None},
+                                                                     'user', reread=lambda: {'roles': ['a', 'b'], 'updated': 'now'}))
+    assert not result.get('failed') and result['changed'] is True

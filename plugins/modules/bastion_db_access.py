@@ -92,6 +92,17 @@ options:
       - Not allowed with O(state=absent).
     type: bool
     default: false
+  keep_database_grant:
+    description:
+      - With O(state=absent) and accounts listed: granting accounts of a database also authorizes the database
+        itself, and revoking the accounts alone would leave that database-level grant behind (the user stays
+        authorized on a database with no account). By default (V(false)) a revocation that leaves no account of a
+        database to the principal also revokes the database (least privilege), in the same detach call.
+      - V(true) keeps the database-level grant (revokes only the listed accounts).
+      - The other direction is always explicit: O(state=present) with accounts grants the database too, and
+        O(state=absent) without accounts revokes the database with all its accounts.
+    type: bool
+    default: false
 notes:
   - Only grants made directly to the user (or group) are managed. Whether C(ListDatabaseAccountsForUser) also reports
     grants a user inherits through a user group is UNVERIFIED; to manage a group's grants use O(user_group_id) or
@@ -371,7 +382,7 @@ def _db_label(state, database_id):
     return '%s (id %s)' % (name, database_id) if name else 'id %s' % database_id
 
 
-def compute_changes(want, state, desired_state, exclusive):
+def compute_changes(want, state, desired_state, exclusive, keep_database_grant=False):
     """The entries to detach and to attach: each ``{'database_id', 'account_ids': sorted list or None}``.
 
     Never an empty account list: None means database-level, and a listed database is never detached whole
@@ -386,6 +397,9 @@ def compute_changes(want, state, desired_state, exclusive):
             if wanted is None:
                 if granted:
                     detach.append(dict(database_id=database_id, account_ids=None))
+            elif granted and not keep_database_grant and not held - wanted:
+                # no account of this database would remain: revoke the database-level grant too (whole detach)
+                detach.append(dict(database_id=database_id, account_ids=None))
             elif wanted & held:
                 detach.append(dict(database_id=database_id, account_ids=_sorted(wanted & held)))
             continue
@@ -476,6 +490,7 @@ def main():
             )),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
+            keep_database_grant=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
         mutually_exclusive=[bastionhost.PRINCIPAL_OPTIONS],
@@ -505,7 +520,7 @@ def run(module):
     state.read_accounts(client, instance_id, region, principal, involved)
     want = resolve_accounts(items, state, params['state'])
 
-    detach, attach = compute_changes(want, state, params['state'], params['exclusive'])
+    detach, attach = compute_changes(want, state, params['state'], params['exclusive'], params['keep_database_grant'])
     outcome = dict(succeeded=[], failed=[])
     plan, predicted = build_plan(module, client, principal, state, detach, attach, outcome)
 

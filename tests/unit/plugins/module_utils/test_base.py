@@ -517,3 +517,11 @@ def test_a_reread_that_matches_in_another_order_passes(capsys):
     _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, {'roles': ['a']}, {'roles': ['b', 'a'], 'updated': None},
                                                                      'user', reread=lambda: {'roles': ['a', 'b'], 'updated': 'now'}))
     assert not result.get('failed') and result['changed'] is True
+
+
+@pytest.mark.parametrize('password', ['password', 'the', 'Password'])
+def test_a_password_that_is_a_word_of_the_message_never_blanks_it_out(password):
+    """(Bug fixed: the password 'password' made the message '********: the ******** must ...'.)"""
+    with pytest.raises(ValidationError) as info:
+        check_password('password', password, 8, 32, '~!@#%^*-_=+?')
+    assert password not in str(info.value) and 'PASSWORD' in str(info.value).upper()

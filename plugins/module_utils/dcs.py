@@ -90,7 +90,7 @@ def check_wait_timeout(option, value):
 
 def list_accounts(client, instance_id):
     """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
-    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts')
+    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts', expect=('accounts',))
     return data.get('accounts') or []
 
 

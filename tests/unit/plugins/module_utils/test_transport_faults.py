@@ -281,3 +281,15 @@ def test_tls_with_a_self_signed_certificate(tmp_path, monkeypatch):
         assert 'validate_certs and ca_bundle' in err.message
         for transport in (Transport(timeout=5.0, ca_bundle=cert), Transport(timeout=5.0, validate_certs=False)):
             assert huawei_client(transport, endpoint=endpoint).request('GET', '/v3/x', 'ListThings') == {'users': []}
+
+
+def test_list_calls_of_the_services_require_their_list():
+    """DDM, DCS and DAS lists (and every paged Alibaba list): an answer without the list fails instead of reading as
+    "no accounts". (Bug fixed: a DDM list without ``users`` made ddm_user state=absent report ok while the account existed.)"""
+    from ansible_collections.dbgov.cloud.plugins.module_utils import das, dcs, ddm
+    for call in (lambda c: ddm.list_users(c, 'i' * 36), lambda c: dcs.list_accounts(c, 'i' * 36),
+                 lambda c: das.list_cloud_dba_instances(c, 'MySQL')):
+        transport, _fake = make_transport([response(200, {'total': 0})])
+        with pytest.raises(ApiError) as info:
+            call(huawei_client(transport))
+        assert info.value.code == 'InvalidResponse' and 'lacks the expected field' in info.value.message

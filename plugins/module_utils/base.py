@@ -105,6 +105,32 @@ def early_secrets(spec, params):
     return found
 
 
+def bad_dict_elements(spec, params, prefix=''):
+    """``option[index]`` of every list-of-dicts (or dict) element that is neither a dict nor a string AnsibleModule can
+    turn into one (its own message names no option: "dictionary requested, could not parse JSON or key=value")."""
+    from ansible.module_utils.common.validation import check_type_dict
+    bad = []
+    if not isinstance(params, dict):
+        return bad
+    for name, opts in spec.items():
+        value = params.get(name)
+        if value is None or not opts.get('options') or not (opts.get('type') == 'dict' or opts.get('elements') == 'dict'):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            where = '%s%s[%d]' % (prefix, name, index) if isinstance(value, list) else prefix + name
+            if isinstance(item, str):
+                try:
+                    item = check_type_dict(item)
+                except (TypeError, ValueError):
+                    pass
+            if isinstance(item, dict):
+                bad.extend(bad_dict_elements(opts['options'], item, where + '.'))
+            else:
+                bad.append('%s is a %s, not a dictionary' % (where, type(item).__name__))
+    return bad
+
+
 def _raw_params():
     try:
         params = basic._load_params()  # pylint: disable=protected-access  # documented for "very dynamic" modules
@@ -123,8 +149,9 @@ def unknown_options(spec, params):
 class _AnsibleModule(AnsibleModule):
     """AnsibleModule that masks the secrets found before its validation ran, whatever that validation manages."""
 
-    def __init__(self, early, **kwargs):
+    def __init__(self, early, bad=(), **kwargs):
         self._dbgov_early = early
+        self._dbgov_bad = bad
         super(_AnsibleModule, self).__init__(**kwargs)
 
     _dbgov_transport = None
@@ -139,8 +166,13 @@ class _AnsibleModule(AnsibleModule):
         self._retries(kwargs)
         super(_AnsibleModule, self).exit_json(**kwargs)
 
+    _dbgov_bad = ()
+
     def fail_json(self, msg, **kwargs):
         self.no_log_values.update(getattr(self, '_dbgov_early', ()))
+        if self._dbgov_bad:
+            # a validation failure of AnsibleModule itself: say which element of which option is wrong
+            msg = '%s (%s)' % ('; '.join(self._dbgov_bad), msg)
         self._retries(kwargs)
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
 
@@ -166,7 +198,9 @@ class CloudModule:
                 spec = dict((name, dict([(k, v) for k, v in opts.items() if k in ('aliases', 'no_log', 'fallback')], type='raw'))
                             for name, opts in spec.items())
                 kwargs = dict((k, v) for k, v in kwargs.items() if k not in _CROSS_CHECKS)
-        self.ansible = _AnsibleModule(early, argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        bad = bad_dict_elements(spec, raw) if raw is not None else []
+        self.ansible = _AnsibleModule(early, bad, argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self.ansible._dbgov_bad = ()  # validation passed: later failures are not about those elements
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         # every secret in every encoding the collection (or a server echoing a request) produces

@@ -454,7 +454,7 @@ def test_a_list_of_dicts_with_a_string_element_never_prints_the_secrets(capsys):
     spec = dict(databases=dict(type='list', elements='dict', options=dict(name=dict(type='str'), secret=dict(type='str', no_log=True))))
     _STACK.enter_context(patch_module_args(dict(HW_ARGS, databases=['orders', {'name': 'x', 'secret': 'inner-secret-42'}])))
     _rc, result, out = run_exit(capsys, lambda: HuaweiCloudModule(argument_spec=spec))
-    assert result['failed']
+    assert result['failed'] and result['msg'].startswith('databases[0] is a str, not a dictionary')
     for secret in (SK, TOKEN, 'inner-secret-42'):
         assert secret not in out
 

@@ -72,12 +72,12 @@ options:
     default: false
   keep_database_grant:
     description:
-      - With O(state=absent) and accounts listed: granting accounts of a database also authorizes the database
+      - With O(state=absent) and accounts listed. Granting accounts of a database also authorizes the database
         itself, and revoking the accounts alone would leave that database-level grant behind (the user stays
         authorized on a database with no account). By default (V(false)) a revocation that leaves no account of a
         database to the principal also revokes the database (least privilege), in the same detach call.
       - V(true) keeps the database-level grant (revokes only the listed accounts).
-      - The other direction is always explicit: O(state=present) with accounts grants the database too, and
+      - The other direction is always explicit. O(state=present) with accounts grants the database too, and
         O(state=absent) without accounts revokes the database with all its accounts.
     type: bool
     default: false

@@ -507,8 +507,9 @@ def test_a_reread_that_disagrees_with_the_change_fails_naming_the_field(capsys, 
 def test_a_reread_that_matches_in_another_order_passes(capsys):
     plan = Plan()
     plan.add('UpdateUser', lambda: {}, target='app')
-    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, {'roles': ['a']}, {'roles': ['b', 'a'], 'updated': None},
-                                                                     'user', reread=lambda: {'roles': ['a', 'b'], 'updated': 'now'}))
+    predicted = {'roles': ['b', 'a'], 'updated': None}
+    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, {'roles': ['a']}, predicted, 'user',
+                                                                      reread=lambda: {'roles': ['a', 'b'], 'updated': 'now'}))
     assert not result.get('failed') and result['changed'] is True
 
 

@@ -57,7 +57,11 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP connection and response.
+      - Seconds one HTTP attempt may take in total (connection, request, answer headers and body, however slowly the
+        server sends them). More than 0, at most 3600.
+      - A call with its retries ends within 120 seconds (or after one attempt when O(timeout) is longer); a refused
+        connection, an unknown host or a refusing proxy is tried twice only. Retried attempts are listed in the
+        result's C(retries) (shown with C(-v)).
     type: float
     default: 30
   wait_timeout:

@@ -14,7 +14,7 @@ import uuid
 from ansible.module_utils.basic import env_fallback
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys
 
 AUTH_SPEC = dict(
     region=dict(type='str', required=True, fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
@@ -145,12 +145,30 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
     return headers
 
 
-def parse_error(service, operation, resp):
+# a top-level Code that means success (some products answer {"Code": "200", "Success": true, ...})
+SUCCESS_CODES = frozenset(['', '0', '200', 'OK', 'Success', 'success'])
+
+
+def body_error(service, operation, resp, data):
+    """The ApiError carried by a 2xx answer (``{"Code": ..., "Message": ...}`` at the top level; per-item codes inside
+    lists are the caller's business), else None."""
+    if not isinstance(data, dict):
+        return None
+    code = data.get('Code', data.get('code'))
+    if code is not None and str(code) not in SUCCESS_CODES:
+        return parse_error(service, operation, resp, data)
+    if data.get('Success') is False:
+        return parse_error(service, operation, resp, dict(data, Code=code or 'Unsuccessful'))
+    return None
+
+
+def parse_error(service, operation, resp, data=None):
     request_id, code, message = resp.headers.get('x-acs-request-id'), None, None
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
+    if data is None:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
     if isinstance(data, dict):
         code = data.get('Code') or data.get('code')
         message = data.get('Message') or data.get('message')
@@ -190,8 +208,8 @@ class AlibabaClient:
         self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._nonce = nonce or (lambda: uuid.uuid4().hex)
 
-    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None):
-        """Call ``action``; return the decoded JSON body."""
+    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None, expect=()):
+        """Call ``action``; return the decoded JSON body (which must hold every key of ``expect``)."""
         flat = flatten(params or {})
         query_string = canonical_query(flat)
         split = urlsplit(self.base)
@@ -217,14 +235,17 @@ class AlibabaClient:
 
         _status, _headers, data = self.transport.call(
             build, lambda resp: parse_error(self.service, action, resp), classify(frozenset(busy_codes)),
-            self.service, action, write=write, idempotent=idempotent, deadline=deadline)
-        return data
+            self.service, action, write=write, idempotent=idempotent, deadline=deadline,
+            body_error=lambda resp, data: body_error(self.service, action, resp, data))
+        return expect_keys(self.service, action, data, expect)
 
     def paginate(self, action, params, items_key, page_size=100, total_key='TotalCount', write=False):
         """Every item of a paged list: by TotalCount when the response has one, else until a short page."""
         items, page = [], 1
         while True:
-            data = self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write)
+            # a page without its list failed, it is not an empty page
+            data = expect_keys(getattr(self, 'service', None), action, self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write),
+                               (items_key,))
             batch = data.get(items_key) or []
             items.extend(batch)
             total = data.get(total_key)

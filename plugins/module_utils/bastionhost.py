@@ -573,11 +573,12 @@ def _db_label(state, database_id):
     return '%s (id %s)' % (name, database_id) if name else 'id %s' % database_id
 
 
-def compute_changes(want, state, desired_state, exclusive):
+def compute_changes(want, state, desired_state, exclusive, keep_database_grant=False):
     """The entries to detach and to attach: each ``{'database_id', 'account_ids': sorted list or None}``.
 
-    Never an empty account list: None means database-level, and a listed database is never detached whole
-    unless the task asked for exactly that (state=absent without accounts).
+    Never an empty account list: None means database-level. A listed database is detached whole when the task asked
+    for exactly that (state=absent without accounts), or when a revocation would leave the principal no account on it
+    (the database-level grant would stay behind) unless ``keep_database_grant``.
     """
     detach_entries, attach_entries = [], []
     for database_id in sorted(want, key=numeric_key):
@@ -588,6 +589,9 @@ def compute_changes(want, state, desired_state, exclusive):
             if wanted is None:
                 if granted:
                     detach_entries.append(dict(database_id=database_id, account_ids=None))
+            elif granted and not keep_database_grant and not held - wanted:
+                # no account of this database would remain: revoke the database-level grant too (one whole detach)
+                detach_entries.append(dict(database_id=database_id, account_ids=None))
             elif wanted & held:
                 detach_entries.append(dict(database_id=database_id, account_ids=_sorted(wanted & held)))
             continue

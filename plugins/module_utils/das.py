@@ -53,7 +53,7 @@ def list_cloud_dba_instances(client, datastore_type, language=None, deadline=Non
     for _page in range(MAX_PAGES):
         data = client.request('GET', '/v3/{project_id}/instances', 'ListCloudDbaInstances',
                               query={'datastore_type': datastore_type, 'offset': offset, 'limit': LIST_PAGE_SIZE},
-                              headers=_headers(language), busy_codes=RETRY_CODES, deadline=deadline)
+                              headers=_headers(language), busy_codes=RETRY_CODES, deadline=deadline, expect=('instance_list',))
         page = data.get('instance_list') or []
         instances.extend(page)
         offset += len(page)

@@ -57,6 +57,8 @@ FAILED_STATUSES = {
     'delete': frozenset(('DELETEFAILED', 'ERROR')),
 }
 FAILED_ACCOUNT_STATUSES = frozenset(('ERROR', 'CREATEFAILED', 'DELETEFAILED'))
+# account statuses of a change still in progress: what the list shows then is not the end state
+SETTLING_STATUSES = frozenset(('CREATING', 'UPDATING', 'DELETING'))
 # polling: first poll right after the write, then 1 s, 1.5 s, 2.25 s ... up to 10 s between reads
 POLL_INTERVAL = 1.0
 POLL_MAX_INTERVAL = 10.0
@@ -90,7 +92,7 @@ def check_wait_timeout(option, value):
 
 def list_accounts(client, instance_id):
     """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
-    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts')
+    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts', expect=('accounts',))
     return data.get('accounts') or []
 
 
@@ -241,6 +243,25 @@ class AclInstance(Service):
         if self.latest is not None:
             return account_view(self.latest)
         return account_view(self.find(name, account_id))
+
+    def settled(self, account, name=None, account_id=None):
+        """``account``, or, while a change on it is still in progress (e.g. an earlier run's role change whose answer was
+        lost), the account once that change ended, bounded by ``wait_timeout``: a plan made against an UPDATING account
+        would trust values that may still be reverted."""
+        if account is None or account.get('status') not in SETTLING_STATUSES:
+            return account
+        seen = {'account': account}
+
+        def probe():
+            seen['account'] = self.find(name, account_id)
+            return seen['account'] is None or seen['account'].get('status') not in SETTLING_STATUSES
+
+        self._wait(probe)
+        if seen['account'] is not None and seen['account'].get('status') in SETTLING_STATUSES:
+            raise ApiError(SERVICE, 'ListAclAccounts', None, 'AccountNotSettled',
+                           'ACL account %r is still %s after %s s (wait_timeout): an earlier change has not ended; try again later'
+                           % (account.get('account_name'), seen['account'].get('status'), self.wait_timeout))
+        return seen['account']
 
     def ensure_running(self):
         """Once per run, before the first write: the instance must be RUNNING (waits while it is busy)."""

@@ -94,7 +94,7 @@ def list_users(client, instance_id):
     users, offset = [], 0
     while True:
         data = client.request('GET', USERS_PATH % path_segment(instance_id), 'ListDdmUsers',
-                              query={'offset': offset, 'limit': PAGE_LIMIT})
+                              query={'offset': offset, 'limit': PAGE_LIMIT}, expect=('users',))
         page = data.get('users') or []
         users.extend(page)
         total = data.get('total')

@@ -13,7 +13,7 @@ import hmac
 from ansible.module_utils.basic import env_fallback
 from urllib.parse import quote, unquote, urlsplit
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, json_body
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys, json_body
 
 AUTH_SPEC = dict(
     region=dict(type='str', required=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
@@ -128,18 +128,41 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
     return headers
 
 
-def parse_error(service, operation, resp):
+ERROR_SHAPES = (('error_code', 'error_msg'), ('errCode', 'externalMessage'), ('errorCode', 'errorMsg'), ('code', 'message'))
+# a top-level code that means success (DCS answers {"code": "0", "message": "success"} to some calls)
+SUCCESS_CODES = frozenset(['', '0', '200', 'success', 'SUCCESS', 'OK', 'ok'])
+
+
+def body_error(service, operation, resp, data):
+    """The ApiError carried by a 2xx answer in one of the error shapes (some gateways answer errors with HTTP 200), else None.
+
+    Only the top level (or a top-level ``error`` object) counts: list items may carry their own per-item codes.
+    """
+    if not isinstance(data, dict):
+        return None
+    for holder in (data, data.get('error')):
+        if not isinstance(holder, dict):
+            continue
+        for code_key, _msg_key in ERROR_SHAPES:
+            code = holder.get(code_key)
+            if code is not None and str(code) not in SUCCESS_CODES:
+                return parse_error(service, operation, resp, data)
+    return None
+
+
+def parse_error(service, operation, resp, data=None):
     """An ApiError from any Huawei error body shape; never keeps the raw body."""
     request_id = resp.headers.get('X-Request-Id')
     code, message = None, None
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
+    if data is None:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
     for _depth in range(3):
         if not isinstance(data, dict):
             break
-        for code_key, msg_key in (('error_code', 'error_msg'), ('errCode', 'externalMessage'), ('errorCode', 'errorMsg'), ('code', 'message')):
+        for code_key, msg_key in ERROR_SHAPES:
             if data.get(code_key) is not None:
                 code, message = str(data.get(code_key)), data.get(msg_key)
                 break
@@ -176,8 +199,10 @@ class HuaweiClient:
         return self._project_id
 
     def request(self, method, path, operation, query=None, body=None, write=None, idempotent=False,
-                busy_codes=None, deadline=None, headers=None, project_scoped=True):
-        """Call ``path`` (with ``{project_id}`` filled in); return the decoded JSON ({} for an empty body)."""
+                busy_codes=None, deadline=None, headers=None, project_scoped=True, expect=()):
+        """Call ``path`` (with ``{project_id}`` filled in); return the decoded JSON ({} for an empty body).
+
+        ``expect``: the keys a successful answer must have (a read that lacks them failed, it did not find nothing)."""
         write = method.upper() != 'GET' if write is None else write
         if project_scoped and '{project_id}' in path:
             path = path.replace('{project_id}', quote(self.project_id, safe=''))
@@ -220,8 +245,9 @@ class HuaweiClient:
 
         _status, _headers, data = self.transport.call(
             build, lambda resp: parse_error(self.service, operation, resp), classify,
-            self.service, operation, write=write, idempotent=idempotent, deadline=deadline)
-        return data
+            self.service, operation, write=write, idempotent=idempotent, deadline=deadline,
+            body_error=lambda resp, data: body_error(self.service, operation, resp, data))
+        return expect_keys(self.service, operation, data, expect)
 
 
 def resolve_project_id(params, transport, now=None):
@@ -230,7 +256,7 @@ def resolve_project_id(params, transport, now=None):
     client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
     # no Content-Type on this GET, as the SDK core's own project lookup sends it
     data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False,
-                          headers={'Content-Type': None})
+                          headers={'Content-Type': None}, expect=('projects',))
     projects = [p for p in (data.get('projects') or []) if p.get('name') == region]
     if len(projects) != 1:
         found = ', '.join(sorted(p.get('id', '?') for p in projects)) or 'none'

@@ -70,6 +70,17 @@ options:
       - Not allowed with O(state=absent).
     type: bool
     default: false
+  keep_database_grant:
+    description:
+      - With O(state=absent) and accounts listed. Granting accounts of a database also authorizes the database
+        itself, and revoking the accounts alone would leave that database-level grant behind (the user stays
+        authorized on a database with no account). By default (V(false)) a revocation that leaves no account of a
+        database to the principal also revokes the database (least privilege), in the same detach call.
+      - V(true) keeps the database-level grant (revokes only the listed accounts).
+      - The other direction is always explicit. O(state=present) with accounts grants the database too, and
+        O(state=absent) without accounts revokes the database with all its accounts.
+    type: bool
+    default: false
 notes:
   - Only grants made directly to the user (or group) are managed. Whether C(ListDatabaseAccountsForUser) also reports
     grants a user inherits through a user group is UNVERIFIED; to manage a group's grants use O(user_group_id) or
@@ -308,6 +319,7 @@ def main():
             )),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
+            keep_database_grant=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
         mutually_exclusive=[bastionhost.PRINCIPAL_OPTIONS],
@@ -323,7 +335,7 @@ def run(module):
     principal = bastion.principal(params)
     state, involved = bastion.read_for(principal, items, params['exclusive'])
     want = bastionhost.resolve_accounts(items, state, params['state'])
-    detach, attach = bastionhost.compute_changes(want, state, params['state'], params['exclusive'])
+    detach, attach = bastionhost.compute_changes(want, state, params['state'], params['exclusive'], params['keep_database_grant'])
     plan, predicted, outcome = bastionhost.plan_grants(bastion, principal, state, detach, attach)
     # the re-read raises PartialFailure (failed_items, succeeded_items) when an item failed
     module.finish(plan, state.view(involved), predicted.view(involved), key='grants',

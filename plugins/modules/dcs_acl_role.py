@@ -191,7 +191,7 @@ def run(module):
     validate(params)
     acl = module.service(dcs.AclInstance, params['instance_id'])
     accounts = acl.accounts()
-    current = dcs.select(accounts, params['account_name'], params['account_id'])
+    current = acl.settled(dcs.select(accounts, params['account_name'], params['account_id']), params['account_name'], params['account_id'])
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
     plan, before, after = dcs.plan_role(acl, current, params)

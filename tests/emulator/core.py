@@ -37,7 +37,7 @@ ALIBABA_STS_SK = 'emuStsSecret000000000000000001'
 ALIBABA_STS_TOKEN = 'EMU-STS-TOKEN-0001'
 
 SECRET_NAME_RE = re.compile(r'pass|secret|token', re.IGNORECASE)
-FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error')
+FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error', 'error200', 'trickle', 'drop_after', 'echo')
 FAULT_FIELDS = frozenset(('service', 'operation', 'kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'retry_after'))
 MALFORMED_BODY = b'{"error": <html><body>502 Bad Gateway</body></html>'
 MAX_LOG_ENTRIES = 100000
@@ -304,7 +304,7 @@ class Context:
     """What a handler sees of one request (README.md lists the attributes)."""
 
     def __init__(self, method, raw_path, raw_query, headers, body):
-        self.method, self.raw_path, self.route_path = method.upper(), raw_path, raw_path
+        self.method, self.raw_path, self.route_path, self.raw_query = method.upper(), raw_path, raw_path, raw_query
         self.headers, self.body, self.host = headers, body, headers.get('Host', '')
         self.query_pairs = parse_qsl(raw_query, keep_blank_values=True)
         self.query_list = {}
@@ -401,13 +401,22 @@ class _Handler(BaseHTTPRequestHandler):
         if response is None:
             self.close_connection = True
             return
-        status, headers, payload = response
+        status, headers, payload = response[:3]
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header('Content-Length', str(len(payload)))
         self.end_headers()
-        if self.command != 'HEAD':
+        if self.command != 'HEAD' and len(response) > 3:
+            self.close_connection = True
+            try:
+                for index in range(len(payload)):  # fault 'trickle': one byte every `delay` seconds
+                    self.wfile.write(payload[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(response[3])
+            except OSError:
+                pass  # the client gave up
+        elif self.command != 'HEAD':
             self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
@@ -625,6 +634,18 @@ class EmulatorServer:
         if kind == 'latency':
             time.sleep(fault['delay'])
             return _PROCEED
+        if kind in ('trickle', 'drop_after'):
+            return _PROCEED  # executed normally; the answer is then trickled or never sent (see _serve)
+        if kind == 'error200':
+            # a gateway that answers an error with HTTP 200: the service's own error body, not executed
+            err = ApiError(200, fault['code'] or 'EmulatorInjectedError', fault['message'] or 'Injected error answered with HTTP 200.')
+            return service.render_error(ctx, err)
+        if kind == 'echo':
+            # an error quoting the request as the server saw it (e.g. SignatureDoesNotMatch with the canonical request)
+            token = ctx.headers.get('x-acs-security-token') or ctx.headers.get('X-Security-Token') or ''
+            echoed = f'{ctx.method} {ctx.raw_path}?{ctx.raw_query} token={token} body={ctx.body.decode("utf-8", "replace")}'
+            raise ApiError(fault['status'] or 400, fault['code'] or 'SignatureDoesNotMatch',
+                           (fault['message'] or 'The request signature does not conform to the standards. Canonical request:') + ' ' + echoed)
         if kind == 'drop':
             return _DROP
         if kind == 'malformed':
@@ -718,7 +739,12 @@ class EmulatorServer:
         with self.lock:
             ctx.state, ctx.control, ctx.states = self.states[service.name], self.controls[service.name], self.states
             result = route.handler(ctx, **args)
-        return service.render(ctx, result)
+        if fault is not None and fault['kind'] == 'drop_after':
+            return _DROP  # executed, and the answer lost
+        response = service.render(ctx, result)
+        if fault is not None and fault['kind'] == 'trickle':
+            return (*response, fault['delay'])  # the handler writes the body one byte every `delay` seconds
+        return response
 
     # ---- the control API -------------------------------------------------------------------------------------
     def _control_request(self, method, path, raw_query, body):

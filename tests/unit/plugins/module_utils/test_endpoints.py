@@ -63,7 +63,7 @@ class AnsweringTransport:
         self.answers = answers
         self.sent = []
 
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
+    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None, body_error=None):
         method, url, headers, body = build()
         self.sent.append(dict(operation=operation, service=service, method=method, url=url, headers=headers))
         return 200, {}, self.answers[operation]

@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import (
     ERROR_FIELDS, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, Transport,
@@ -35,6 +35,7 @@ class CloudModule:
         self.params = self.ansible.params
         self._transport = None
         self._clients = {}
+        self._credentials = None
 
     @property
     def check_mode(self):
@@ -53,10 +54,17 @@ class CloudModule:
 
     def client(self, service):
         if service not in self._clients:
-            self._clients[service] = self._make_client(service)
+            self._clients[service] = self._make_client(service, self.credentials)
         return self._clients[service]
 
-    def _make_client(self, service):
+    @property
+    def credentials(self):
+        """The credential chain's session (resolved once per run, renewed before expiry); its secrets join no_log_values."""
+        if self._credentials is None:
+            self._credentials = credentials.resolve(self.CLOUD, self.params, self.transport, on_secret=self.add_secret)
+        return self._credentials
+
+    def _make_client(self, service, session):
         raise NotImplementedError
 
     def add_secret(self, value):
@@ -134,13 +142,13 @@ class HuaweiCloudModule(CloudModule):
     AUTH_SPEC = huaweicloud.AUTH_SPEC
     CLOUD = 'huaweicloud'
 
-    def _make_client(self, service):
-        return huaweicloud.HuaweiClient(self.params, self.transport, service)
+    def _make_client(self, service, session):
+        return huaweicloud.HuaweiClient(self.params, self.transport, service, credentials=session)
 
 
 class AlibabaCloudModule(CloudModule):
     AUTH_SPEC = alibabacloud.AUTH_SPEC
     CLOUD = 'alibabacloud'
 
-    def _make_client(self, service):
-        return alibabacloud.AlibabaClient(self.params, self.transport, service)
+    def _make_client(self, service, session):
+        return alibabacloud.AlibabaClient(self.params, self.transport, service, credentials=session)

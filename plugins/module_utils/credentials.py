@@ -669,3 +669,17 @@ def resolve(cloud, params, transport, on_secret=None, env=None):
     if not params.get('region'):
         raise ValidationError('no region: set region or HUAWEICLOUD_SDK_REGION/HW_REGION_NAME', code='NoRegion')
     return huawei_chain(params, transport, env=env, on_secret=on_secret)
+
+
+def temporary_result(session, defaults):
+    """The result of the *_credentials modules: the session's current temporary credentials, ready for module_defaults.
+
+    Long-lived credentials are refused: handing them around defeats the purpose (the play should read them itself).
+    """
+    cred = session.credential()
+    if cred.expiration is None or not cred.security_token:
+        raise ValidationError('the credential chain found long-lived credentials (%s): set assume_role to obtain '
+                              'temporary ones' % session.source, code='NotTemporary')
+    values = dict(defaults, access_key=cred.access_key, secret_key=cred.secret_key, security_token=cred.security_token)
+    return dict(changed=False, module_defaults=values, expiration=cred.expiration_iso(), source=session.source,
+                expires_in=int(cred.expiration - time.time()))

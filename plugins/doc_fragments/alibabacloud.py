@@ -19,7 +19,7 @@ options:
     type: str
   access_key:
     description:
-      - The AccessKey ID used to sign requests (ACS3-HMAC-SHA256). Not required: credentials come from the first link of
+      - The AccessKey ID used to sign requests (ACS3-HMAC-SHA256). Not required, credentials come from the first link of
         this chain that has them (the order of the Alibaba Cloud Credentials tool's default chain).
       - 1. Options O(access_key) and O(secret_key) (with O(security_token)), or the CLI profile named by O(profile).
       - 2. Environment, first found of each pair, E(ALIBABA_CLOUD_ACCESS_KEY_ID) or E(ALICLOUD_ACCESS_KEY).

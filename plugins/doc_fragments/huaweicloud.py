@@ -27,7 +27,7 @@ options:
     type: str
   access_key:
     description:
-      - The access key ID (AK) used to sign requests (SDK-HMAC-SHA256). Not required: credentials come from the first
+      - The access key ID (AK) used to sign requests (SDK-HMAC-SHA256). Not required, credentials come from the first
         link of this chain that has them (the order of the Huawei Cloud SDK's default credential provider chain).
       - 1. Options O(access_key) and O(secret_key) (with O(security_token)), or O(idp_id) with O(id_token_file), or O(profile).
       - 2. Environment, E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) with the secret key, or E(HUAWEICLOUD_SDK_IDP_ID)

@@ -683,3 +683,15 @@ def temporary_result(session, defaults):
     values = dict(defaults, access_key=cred.access_key, secret_key=cred.secret_key, security_token=cred.security_token)
     return dict(changed=False, module_defaults=values, expiration=cred.expiration_iso(), source=session.source,
                 expires_in=int(cred.expiration - time.time()))
+
+
+def run_credentials_module(module):
+    """The *_credentials modules: refuse without no_log, else return the temporary credentials unmasked (on purpose:
+    the task's no_log keeps them out of every output, and the play needs their values)."""
+    if not module.ansible.no_log:
+        raise ValidationError('set no_log: true on this task: its result holds the temporary secret and security token',
+                              code='NoLogRequired')
+    result = temporary_result(module.credentials, dict(region=module.params['region']))
+    for secret in (result['module_defaults']['secret_key'], result['module_defaults']['security_token']):
+        module.ansible.no_log_values.discard(secret)
+    module.ansible.exit_json(**result)

@@ -93,23 +93,11 @@ source:
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import credentials
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
-
-
-def run(module):
-    if not module.ansible.no_log:
-        raise ValidationError('set no_log: true on this task: its result holds the temporary secret key and security token',
-                              code='NoLogRequired')
-    result = credentials.temporary_result(module.credentials, dict(region=module.params['region']))
-    defaults = result['module_defaults']
-    for secret in (defaults['secret_key'], defaults['security_token']):
-        module.ansible.no_log_values.discard(secret)  # returned on purpose: the task's no_log hides the result
-    module.ansible.exit_json(**result)
 
 
 def main():
     module = HuaweiCloudModule(argument_spec=dict(), supports_check_mode=True)
-    module.run(run)
+    module.run(credentials.run_credentials_module)
 
 
 if __name__ == '__main__':

@@ -30,17 +30,22 @@ def _check_token(ctx):
         raise ApiError(401, 'Unauthorized', 'a valid X-aliyun-ecs-metadata-token is required (hardened mode)')
 
 
-@SERVICE.route('PUT', '/latest/api/token', operation='MetadataToken', signed=False)
-def metadata_token(ctx):
+def new_session_token(ctx, ttl_header, prefix):
+    """PUT .../api/token of both metadata services: a session token valid for the header's seconds (1..21600)."""
     try:
-        ttl = int(ctx.headers.get('X-aliyun-ecs-metadata-token-ttl-seconds', ''))
+        ttl = int(ctx.headers.get(ttl_header, ''))
     except ValueError as exc:
-        raise ApiError(400, 'BadRequest', 'X-aliyun-ecs-metadata-token-ttl-seconds is required') from exc
+        raise ApiError(400, 'BadRequest', f'{ttl_header} is required') from exc
     if not 1 <= ttl <= 21600:
-        raise ApiError(400, 'BadRequest', 'X-aliyun-ecs-metadata-token-ttl-seconds must be 1..21600')
-    token = 'EMU-ECS-MD-' + uuid.uuid4().hex
+        raise ApiError(400, 'BadRequest', f'{ttl_header} must be 1..21600')
+    token = prefix + uuid.uuid4().hex
     ctx.state['tokens'][token] = time.time() + ttl
     return 200, token
+
+
+@SERVICE.route('PUT', '/latest/api/token', operation='MetadataToken', signed=False)
+def metadata_token(ctx):
+    return new_session_token(ctx, 'X-aliyun-ecs-metadata-token-ttl-seconds', 'EMU-ECS-MD-')
 
 
 @SERVICE.route('GET', '/latest/meta-data/ram/security-credentials', operation='ListRamRoles', signed=False)

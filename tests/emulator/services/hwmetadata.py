@@ -8,9 +8,9 @@ answered 404 like an instance without one: UNVERIFIED status).
 """
 
 import time
-import uuid
 
 from ..core import ApiError, HuaweiService
+from .alimetadata import new_session_token
 
 SERVICE = HuaweiService('hwmetadata')
 SERVICE.issues_credentials = True
@@ -22,15 +22,7 @@ def seed_defaults(state):
 
 @SERVICE.route('PUT', '/meta-data/latest/api/token', operation='MetadataToken', signed=False)
 def metadata_token(ctx):
-    try:
-        ttl = int(ctx.headers.get('X-Metadata-Token-Ttl-Seconds', ''))
-    except ValueError as exc:
-        raise ApiError(400, 'BadRequest', 'X-Metadata-Token-Ttl-Seconds is required') from exc
-    if not 1 <= ttl <= 21600:
-        raise ApiError(400, 'BadRequest', 'X-Metadata-Token-Ttl-Seconds must be 1..21600')
-    token = 'EMU-HW-MD-' + uuid.uuid4().hex
-    ctx.state['tokens'][token] = time.time() + ttl
-    return 200, token
+    return new_session_token(ctx, 'X-Metadata-Token-Ttl-Seconds', 'EMU-HW-MD-')
 
 
 @SERVICE.route('GET', '/openstack/latest/securitykey', operation='GetSecurityKey', signed=False)

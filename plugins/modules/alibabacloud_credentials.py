@@ -14,7 +14,7 @@ description:
     a RAM role (STS C(AssumeRole)), then returns the temporary credentials and their expiry.
   - Put RV(module_defaults) into the C(group/dbgov.cloud.alibabacloud) module defaults of the following tasks, so that a
     fleet run assumes the role once instead of once per task.
-  - The task must set C(no_log: true) (the result holds the secret and the security token); the module fails otherwise,
+  - The task must set C(no_log) to V(true) (the result holds the secret and the security token); the module fails otherwise,
     before any request.
 options: {}
 notes:

@@ -15,7 +15,7 @@ description:
   - OIDC federation (O(idp_id) with O(id_token_file)) and the ECS metadata service also give temporary credentials.
   - Put RV(module_defaults) into the C(group/dbgov.cloud.huaweicloud) module defaults of the following tasks, so that a
     fleet run obtains them once instead of once per task.
-  - The task must set C(no_log: true) (the result holds the secret key and the security token); the module fails
+  - The task must set C(no_log) to V(true) (the result holds the secret key and the security token); the module fails
     otherwise, before any request.
 options: {}
 notes:

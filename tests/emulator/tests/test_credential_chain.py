@@ -100,6 +100,11 @@ def oidc_env(home):
             'ALIBABA_CLOUD_OIDC_TOKEN_FILE': str(home / 'oidc-token')}
 
 
+def oidc_profile(home):
+    return {'name': 'oidc', 'mode': 'OIDC', 'ram_role_arn': ROLE, 'oidc_provider_arn': OIDC_PROVIDER,
+            'oidc_token_file': str(home / 'oidc-token')}
+
+
 ENV_AK = {'ALIBABA_CLOUD_ACCESS_KEY_ID': STATIC_AK, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': STATIC_SK}
 
 # name -> (env(home) -> environment, profiles to write ((current, profiles...), or home -> that) or None, the link expected in our source)
@@ -112,8 +117,7 @@ ALIBABA_CASES = {
     'profile StsToken': (lambda h: {}, ('sts', STS_PROFILE), 'profile sts'),
     'profile RamRoleArn': (lambda h: {}, ('role', ROLE_PROFILE), 'profile role'),
     'profile EcsRamRole': (lambda h: {}, ('ecs', ECS_PROFILE), 'profile ecs'),
-    'profile OIDC': (lambda h: {}, lambda h: ('oidc', {'name': 'oidc', 'mode': 'OIDC', 'ram_role_arn': ROLE, 'oidc_provider_arn': OIDC_PROVIDER,
-                                                      'oidc_token_file': str(h / 'oidc-token')}), 'profile oidc'),
+    'profile OIDC': (lambda h: {}, lambda h: ('oidc', oidc_profile(h)), 'profile oidc'),
     'profile named by ALIBABA_CLOUD_PROFILE': (lambda h: {'ALIBABA_CLOUD_PROFILE': 'role'}, ('ak', AK_PROFILE, ROLE_PROFILE), 'profile role'),
     'ECS RAM role (metadata)': (lambda h: {}, None, 'ECS RAM role'),
     # precedence pairs: the first link wins

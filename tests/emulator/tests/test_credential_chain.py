@@ -16,7 +16,8 @@ import pytest
 
 from emulator.core import ALIBABA_AK, ALIBABA_SK, ALIBABA_STS_AK, ALIBABA_STS_SK, ALIBABA_STS_TOKEN, HUAWEI_AK, HUAWEI_SK
 
-from test_clients_against_emulator import COLLECTIONS_ROOT  # noqa: F401  pylint: disable=unused-import  (puts ansible_collections on sys.path)
+# importing it puts ansible_collections on sys.path
+from test_clients_against_emulator import COLLECTIONS_ROOT  # noqa: F401  pylint: disable=unused-import
 
 # pylint: disable=wrong-import-position,wrong-import-order
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud  # noqa: E402
@@ -203,12 +204,12 @@ def test_huawei_chain_agrees_with_the_sdk_providers(server, home, case):
 # ---------------------------------------------------------------------------------------------- the collection's own
 def test_options_win_over_the_environment(server, home):
     env = {'HOME': str(home), **ENV_AK, **HW_ENV}
-    session, cred, _ = ours(server, 'alibaba', env, access_key=ALIBABA_AK, secret_key=ALIBABA_SK)
+    session, cred, _secrets = ours(server, 'alibaba', env, access_key=ALIBABA_AK, secret_key=ALIBABA_SK)
     assert (session.source, cred.access_key) == ('options (access_key)', ALIBABA_AK)
     write_aliyun(home, 'ak', AK_PROFILE, ROLE_PROFILE)
-    session, cred, _ = ours(server, 'alibaba', env, profile='role')
+    session, cred, _secrets = ours(server, 'alibaba', env, profile='role')
     assert session.source.startswith('profile role') and kind(server, 'alibaba', cred.access_key) == ('issued', ALIBABA_AK, ROLE)
-    session, cred, _ = ours(server, 'huawei', env, access_key=HUAWEI_AK, secret_key=HUAWEI_SK)
+    session, cred, _secrets = ours(server, 'huawei', env, access_key=HUAWEI_AK, secret_key=HUAWEI_SK)
     assert (session.source, cred.access_key) == ('options (access_key)', HUAWEI_AK)
 
 
@@ -216,17 +217,17 @@ def test_assume_role_chains_on_whatever_the_chain_found(server, home):
     env = {'HOME': str(home), 'ALIBABA_CLOUD_ACCESS_KEY_ID': ALIBABA_AK, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': ALIBABA_SK}
     role = dict(role_arn='acs:ram::1234567890123456:role/dbgov-external', session_name='chained', duration=900,
                 external_id='emu-external-id-0001', policy={'Version': '1', 'Statement': []})
-    session, cred, _ = ours(server, 'alibaba', env, assume_role=role)
+    session, cred, _secrets = ours(server, 'alibaba', env, assume_role=role)
     assert session.source == 'assume_role %s (on environment (ALIBABA_CLOUD_ACCESS_KEY_ID))' % role['role_arn']
     assert kind(server, 'alibaba', cred.access_key) == ('issued', ALIBABA_AK, role['role_arn'])
     issued = server.get_state('sts')['issued'][-1]
     assert (issued['session_name'], issued['external_id'], issued['policy']) == ('chained', 'emu-external-id-0001', True)
     # on top of OIDC: the role is assumed with the OIDC session's temporary key (role chaining)
-    session, cred, _ = ours(server, 'alibaba', {'HOME': str(home), **oidc_env(home)}, assume_role=dict(role_arn=ROLE))
+    session, cred, _secrets = ours(server, 'alibaba', {'HOME': str(home), **oidc_env(home)}, assume_role=dict(role_arn=ROLE))
     first = server.get_state('sts')['issued']
     assert [i['issued_by'] for i in first[-2:]] == [OIDC_PROVIDER, first[-2]['access_key']]
     # Huawei: agency on top of the metadata credentials
-    session, cred, _ = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
+    session, cred, _secrets = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
                             assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account', duration=900))
     assert kind(server, 'huawei', cred.access_key) == ('issued', HUAWEI_AK, 'dbgov-governance')
     assert session.source == 'assume_role agency dbgov-emu-account/dbgov-governance (on options (access_key))'
@@ -270,7 +271,7 @@ def test_errors_name_the_link_and_never_a_secret(server, home):
 
 def test_temporary_credentials_are_renewed_before_they_expire_and_expired_ones_are_refused(server, home):
     server.update_control('sts', {'lifetime': 4})
-    session, cred, _ = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
+    session, cred, _secrets = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
                             assume_role=dict(role_arn=ROLE))
     client = alibabacloud.AlibabaClient(dict(region='cn-hangzhou', endpoint=server.url + '/{service}'), transport(), 'polardb',
                                         credentials=session)
@@ -288,7 +289,7 @@ def test_temporary_credentials_are_renewed_before_they_expire_and_expired_ones_a
     assert (info.value.code, info.value.http_status) == ('InvalidSecurityToken.Expired', 400)
     # Huawei: agency credentials renewed the same way; an expired temporary AK gets the gateway's auth error
     server.update_control('iam', {'lifetime': 4})
-    session, cred, _ = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
+    session, cred, _secrets = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
                             assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account'))
     time.sleep(3.5)
     hw = huaweicloud.HuaweiClient(dict(region='cn-north-4', endpoint=server.url + '/{service}'), transport(), 'iam', credentials=session)
@@ -308,7 +309,7 @@ def test_only_issued_credentials_are_accepted_when_the_test_says_so(server, home
                                              secret_key=ALIBABA_SK), transport(), 'polardb')
     with pytest.raises(ApiError, match='InvalidAccessKeyId.NotFound'):
         static.call('DescribeDBClusters', {'RegionId': 'cn-hangzhou'})
-    session, _cred, _ = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
+    session, _cred, _secrets = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
                              assume_role=dict(role_arn=ROLE))
     alibabacloud.AlibabaClient(dict(region='cn-hangzhou', endpoint=server.url + '/{service}'), transport(), 'polardb',
                                credentials=session).call('DescribeDBClusters', {'RegionId': 'cn-hangzhou'})

@@ -212,8 +212,12 @@ def _metadata_call(link, method, url, headers=None):
     return resp
 
 
-class _Unavailable(Exception):
-    """A link that does not apply here (no metadata service reachable): the chain goes on."""
+class _Unavailable(ValidationError):
+    """No metadata service reachable: as the chain's last link, the chain reports it among the links tried; reached
+    through a profile (EcsRamRole) or at renewal, it fails the module like any credential error."""
+
+    def __init__(self, msg):
+        super(_Unavailable, self).__init__(msg, code='MetadataUnreachable')
 
 
 def _host(url):

@@ -262,6 +262,9 @@ def test_errors_name_the_link_and_never_a_secret(server, home):
     with pytest.raises(ApiError, match=r'assume_role of agency dbgov-emu-account/dbgov-untrusted refused'):
         ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
              assume_role=dict(agency_name='dbgov-untrusted', domain_name='dbgov-emu-account'))
+    write_aliyun(home, 'ecs', ECS_PROFILE)
+    with pytest.raises(ValidationError, match=r'^profile ecs \(mode EcsRamRole\) in .*config.json: 127.0.0.1:1 unreachable'):
+        ours(server, 'alibaba', {'HOME': str(home)}, metadata_endpoint='http://127.0.0.1:1')
     before = server.last_seq
     with pytest.raises(ValidationError, match='assume_role.duration must be between 900 and 43200 seconds, got 60'):
         ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,

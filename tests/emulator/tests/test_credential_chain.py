@@ -228,7 +228,7 @@ def test_assume_role_chains_on_whatever_the_chain_found(server, home):
     assert [i['issued_by'] for i in first[-2:]] == [OIDC_PROVIDER, first[-2]['access_key']]
     # Huawei: agency on top of the metadata credentials
     session, cred, _secrets = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
-                            assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account', duration=900))
+                                   assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account', duration=900))
     assert kind(server, 'huawei', cred.access_key) == ('issued', HUAWEI_AK, 'dbgov-governance')
     assert session.source == 'assume_role agency dbgov-emu-account/dbgov-governance (on options (access_key))'
 
@@ -275,7 +275,7 @@ def test_errors_name_the_link_and_never_a_secret(server, home):
 def test_temporary_credentials_are_renewed_before_they_expire_and_expired_ones_are_refused(server, home):
     server.update_control('sts', {'lifetime': 4})
     session, cred, _secrets = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
-                            assume_role=dict(role_arn=ROLE))
+                                   assume_role=dict(role_arn=ROLE))
     client = alibabacloud.AlibabaClient(dict(region='cn-hangzhou', endpoint=server.url + '/{service}'), transport(), 'polardb',
                                         credentials=session)
     stale = alibabacloud.AlibabaClient(dict(region='cn-hangzhou', endpoint=server.url + '/{service}', access_key=cred.access_key,
@@ -293,7 +293,7 @@ def test_temporary_credentials_are_renewed_before_they_expire_and_expired_ones_a
     # Huawei: agency credentials renewed the same way; an expired temporary AK gets the gateway's auth error
     server.update_control('iam', {'lifetime': 4})
     session, cred, _secrets = ours(server, 'huawei', {'HOME': str(home)}, access_key=HUAWEI_AK, secret_key=HUAWEI_SK,
-                            assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account'))
+                                   assume_role=dict(agency_name='dbgov-governance', domain_name='dbgov-emu-account'))
     time.sleep(3.5)
     hw = huaweicloud.HuaweiClient(dict(region='cn-north-4', endpoint=server.url + '/{service}'), transport(), 'iam', credentials=session)
     hw.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': 'cn-north-4'}, project_scoped=False)
@@ -313,7 +313,7 @@ def test_only_issued_credentials_are_accepted_when_the_test_says_so(server, home
     with pytest.raises(ApiError, match='InvalidAccessKeyId.NotFound'):
         static.call('DescribeDBClusters', {'RegionId': 'cn-hangzhou'})
     session, _cred, _secrets = ours(server, 'alibaba', {'HOME': str(home)}, access_key=ALIBABA_AK, secret_key=ALIBABA_SK,
-                             assume_role=dict(role_arn=ROLE))
+                                    assume_role=dict(role_arn=ROLE))
     alibabacloud.AlibabaClient(dict(region='cn-hangzhou', endpoint=server.url + '/{service}'), transport(), 'polardb',
                                credentials=session).call('DescribeDBClusters', {'RegionId': 'cn-hangzhou'})
 

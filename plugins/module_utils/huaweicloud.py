@@ -169,7 +169,7 @@ class HuaweiClient:
         if not self._project_id:
             # one IAM lookup per module run, shared by every service client on the same transport
             cache = getattr(self.transport, 'memo', {}).setdefault('huawei_project_ids', {})
-            key = (self.params.get('access_key'), self.params.get('region'))
+            key = (self._credentials()[0], self.params.get('region'))
             if key not in cache:
                 cache[key] = resolve_project_id(self.params, self.transport, now=self._now, credentials=self._credentials)
             self._project_id = cache[key]

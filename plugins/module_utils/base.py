@@ -28,6 +28,9 @@ class CloudModule:
 
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = dict(self.AUTH_SPEC)
+        # Every module accepts wait_timeout (doc fragments), so that a group module_defaults entry that sets it does not
+        # break the modules that do not wait; those ignore it, the others declare their own (range, default).
+        spec['wait_timeout'] = dict(type='int')
         spec.update(argument_spec)
         self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:

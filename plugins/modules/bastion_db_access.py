@@ -122,12 +122,12 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.alibabacloud:
       region: cn-hangzhou
-      access_key: "{{ vault_alibaba_access_key }}"
-      secret_key: "{{ vault_alibaba_secret_key }}"
+      access_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_ID') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}"
   block:
     - name: Let jdoe use two accounts of the orders database
       dbgov.cloud.bastion_db_access:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_name: jdoe
         databases:
           - database_name: orders-prod
@@ -135,7 +135,7 @@ EXAMPLES = r'''
 
     - name: Revoke one account again
       dbgov.cloud.bastion_db_access:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_name: jdoe
         databases:
           - database_name: orders-prod
@@ -144,20 +144,20 @@ EXAMPLES = r'''
 
     - name: The DBA group holds exactly these grants, nothing else
       dbgov.cloud.bastion_db_access:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_group_name: dba-oncall
         databases:
-          - database_id: "12"
-            account_ids: ["31", "32"]
-          - database_name: payments-prod
+          - database_id: "3"
+            account_ids: ["31", "33"]
+          - database_name: orders-prod
         exclusive: true
 
     - name: Revoke a database with all its accounts
       dbgov.cloud.bastion_db_access:
-        instance_id: bastionhost-cn-st220aw0a0c
-        user_id: "27"
+        instance_id: bastionhost-cn-emu0prod01
+        user_id: "3"
         databases:
-          - database_name: legacy-crm
+          - database_name: analytics-dw
         state: absent
 '''
 

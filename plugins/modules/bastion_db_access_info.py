@@ -48,24 +48,24 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: What may jdoe use through the bastion host?
+- name: What may asmith use through the bastion host?
   dbgov.cloud.bastion_db_access_info:
     region: cn-hangzhou
-    instance_id: bastionhost-cn-st220aw0a0c
-    user_name: jdoe
-  register: jdoe_grants
+    instance_id: bastionhost-cn-emu0prod01
+    user_name: asmith
+  register: asmith_grants
 
 - name: Show the database names and account names
   ansible.builtin.debug:
     msg: "{{ item.database_name }}: {{ item.accounts | map(attribute='account_name') | join(', ') }}"
-  loop: "{{ jdoe_grants.databases }}"
+  loop: "{{ asmith_grants.databases }}"
 
 - name: The grants of a user group, with module_defaults for the connection
   module_defaults:
     group/dbgov.cloud.alibabacloud:
       region: cn-hangzhou
   dbgov.cloud.bastion_db_access_info:
-    instance_id: bastionhost-cn-st220aw0a0c
+    instance_id: bastionhost-cn-emu0prod01
     user_group_name: dba-oncall
 '''
 

@@ -79,18 +79,18 @@ EXAMPLES = r'''
 - name: Log the DAS built-in account out of the orders database
   dbgov.cloud.das_builtin_account:
     region: cn-north-4
-    instance_id: da304cd5bbb944de828759bc7be3d3fein01
+    instance_id: 7d0908f6c98e328ffd1380dee11ba50ein01
     state: logged_out
 
 - name: Manage several instances with shared connection settings
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
   block:
     - name: Log the built-in account in on the reporting replica
       dbgov.cloud.das_builtin_account:
-        instance_id: 0c3f1e9a7b2d4c8e9f6a5b4c3d2e1f0ain01
+        instance_id: f52df45f7a81c2f40e59dd6a27d498fdin01
         state: logged_in
         language: en-us
       register: das_login
@@ -105,6 +105,10 @@ EXAMPLES = r'''
     state: logged_out
   loop: "{{ governed_mysql_instances }}"
   changed_when: false
+  vars:
+    governed_mysql_instances:
+      - 7d0908f6c98e328ffd1380dee11ba50ein01
+      - 9b85ae85e3859b25c277c3ac70f4cc6bin01
 '''
 
 RETURN = r'''

@@ -130,7 +130,9 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
+  vars:
+    orders_cache_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
   block:
     - name: Rotate the password of the payments service account
       dbgov.cloud.dcs_acl_account:

@@ -45,7 +45,7 @@ EXAMPLES = r'''
 - name: Every account of a cluster
   dbgov.cloud.polardb_account_info:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
   register: polardb_accounts
 
 - name: Find the privileged account before resetting it
@@ -55,13 +55,13 @@ EXAMPLES = r'''
   block:
     - name: Read the Super account
       dbgov.cloud.polardb_account_info:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_type: Super
       register: privileged
 
     - name: Reset its permissions
       dbgov.cloud.polardb_account_reset:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_name: "{{ privileged.accounts[0].account_name }}"
       when: privileged.accounts | length == 1
 '''

@@ -91,13 +91,13 @@ EXAMPLES = r'''
 - name: Repair the privileged account after its grants were revoked
   dbgov.cloud.polardb_account_reset:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: dba_admin
 
 - name: Reset the permissions and rotate the password in the same call
   dbgov.cloud.polardb_account_reset:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: dba_admin
     account_password: "{{ vault_polardb_admin_password }}"
     wait_timeout: 900
@@ -106,13 +106,13 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.alibabacloud:
       region: cn-shanghai
-      access_key: "{{ alicloud_access_key }}"
-      secret_key: "{{ alicloud_secret_key }}"
+      access_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_ID') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}"
   block:
     - name: Preview the reset (read-only checks, no write)
       dbgov.cloud.polardb_account_reset:
-        cluster_id: pc-uf6x7y8z9a0b1c2d3
-        account_name: dba_admin
+        cluster_id: pc-uf6payments0sh07
+        account_name: pay_admin
       check_mode: true
       register: preview
 

@@ -47,7 +47,7 @@ EXAMPLES = r'''
   block:
     - name: Read the privileged account
       dbgov.cloud.polardb_account_info:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_type: Super
 '''
 

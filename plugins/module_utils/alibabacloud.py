@@ -156,7 +156,7 @@ def classify(busy_codes):
         if code in busy_codes:
             return 'busy'
         # ServiceUnavailable / System.Busy do not prove that a write was not executed: like any 5xx they are
-        # retried for reads and for writes that are idempotent by nature only (DESIGN.md "Errors and retries")
+        # retried for reads and for writes that are idempotent by nature only (a write sent twice must not act twice)
         transient = code in TRANSIENT_CODES or code in UNAVAILABLE_CODES or (err.http_status or 0) >= 500
         if transient and (not is_write or is_idempotent):
             return 'transient'

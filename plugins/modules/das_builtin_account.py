@@ -204,47 +204,26 @@ actions:
       sample: {datastore_type: MySQL}
 '''
 
-import functools
-
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import das
-
-OPERATIONS = dict(logged_in='LoginBuiltInAccount', logged_out='LogoffBuiltInAccount')
 
 
 def validate(params):
     check_pattern('instance_id', params['instance_id'], das.INSTANCE_ID_PATTERN, '32 to 36 letters and digits')
 
 
-def build_plan(client, params):
-    """(plan, before, after): always exactly one call, since the current state cannot be read."""
-    instance_id, datastore_type, state, language = params['instance_id'], params['datastore_type'], params['state'], params['language']
-    plan = Plan()
-    call = das.login_builtin_account if state == 'logged_in' else das.logoff_builtin_account
-    plan.add(OPERATIONS[state], functools.partial(call, client, instance_id, datastore_type, language),
-             target=instance_id, datastore_type=datastore_type)
-    before = das.account_view(instance_id, datastore_type, 'unknown')
-    after = das.account_view(instance_id, datastore_type, state)
-    return plan, before, after
-
-
 def run(module):
     params = module.params
     validate(params)
-    client = module.client(das.SERVICE)
-    instance, listed = das.find_instance(client, params['instance_id'], params['datastore_type'], params['language'])
-    if instance is None:
-        msg = ('instance_id: DAS does not list %s among the %d Cloud-DBA instances of datastore_type %s in region %s; '
-               'check the ID, the region and that DAS manages the instance')
-        module.fail(msg % (params['instance_id'], listed, params['datastore_type'], params['region']),
-                    operation='ListCloudDbaInstances', resource_id=params['instance_id'], error_code='InstanceNotListed')
-    plan, before, after = build_plan(client, params)
+    instance = module.service(das.DasInstance, params['instance_id'], datastore_type=params['datastore_type'], language=params['language'])
+    listed = instance.listed()
+    plan, before, after = das.plan_builtin_account(instance, params['state'])
 
     def result_view():
         return das.account_view(params['instance_id'], params['datastore_type'], params['state'], plan.actions[0].result)
 
-    extra = dict(instance=instance)
+    extra = dict(instance=listed)
     if params['state'] == 'logged_in':
         extra['db_user_id'] = lambda: plan.actions[0].result  # known only after the call (None in check mode)
     module.finish(plan, before, after, key='builtin_account', reread=result_view, **extra)

@@ -50,38 +50,10 @@ options:
         creation finished (the module then waits for the creation even with O(wait=false)).
     type: str
     choices: [master, replica, master-replica]
-  password:
-    description:
-      - The account password. Required to create the account; see O(update_password) for existing accounts.
-      - 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not
-        contain the account name forwards or backwards.
-    type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the module creates the account.
-      - V(always) resets the password of an existing account to O(password) on every run (the API cannot tell
-        whether it already is that password, so such a run always reports a change). O(password) is then required.
-    type: str
-    choices: [on_create, always]
-    default: on_create
   description:
     description:
       - The account description, up to 1024 characters. An empty string clears it; when omitted, it is left as it is.
     type: str
-  wait:
-    description:
-      - Wait until asynchronous changes finished (the account is C(AVAILABLE) again, or gone after a delete).
-      - With V(false), the module returns after its last request was accepted; when a run makes two asynchronous
-        changes to one account (password and role), it still waits between them.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for each asynchronous change, and to keep retrying while the instance answers that it is
-        busy (1 to 7200).
-    type: int
-    default: 300
 notes:
   - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
     errors; RV(account.password) shows V(<changed>) when the run sets it.
@@ -98,10 +70,18 @@ notes:
     C(DELETED) like gone.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:create), C(dcs:aclaccount:modify) and
     C(dcs:aclaccount:delete) as used, and read access to the instance.
+  - "O(password) rules: 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
+    characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not contain the account
+    name forwards or backwards."
+  - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
+    to one account (password and role), it waits between them even with O(wait=false).
+  - O(wait_timeout) is 1 to 7200 seconds.
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.password
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -208,9 +188,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, password_options, password_to_set,
-)
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ValidationError, password_options, wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -226,74 +204,12 @@ def validate(params):
         raise ValidationError('password: required with update_password=always')
 
 
-def plan_create(acl, params):
-    plan, name = Plan(), params['account_name']
-    if name == dcs.DEFAULT_NAME:
-        raise ValidationError('account_name: the default account belongs to the instance and cannot be created')
-    missing = [option for option in ('role', 'password') if params[option] is None]
-    if missing:
-        raise ValidationError('%s: required to create ACL account %r' % (', '.join(missing), name))
-    policy = params['read_policy']
-    shown = dict(account_name=name, account_role=params['role'], account_password=SECRET_PLACEHOLDER)
-    if params['description']:
-        shown['description'] = params['description']
-    plan.add('CreateAclAccount', lambda: acl.create(name, params['role'], params['password'], params['description'],
-                                                    wait=True if policy else None), target=name, **shown)
-    if policy:
-        plan.add('UpdateAclAccount', lambda: acl.change_role(acl.latest['account_id'], name, dict(account_read_policy=policy)),
-                 target=name, account_read_policy=policy)
-    after = dict(id=None, name=name, type='normal', role=params['role'], read_policy=policy, status='AVAILABLE',
-                 description=params['description'] or '', password=DIFF_CHANGED)
-    return plan, None, after
-
-
-def plan_update(acl, current, params):
-    plan = Plan()
-    before = dcs.account_view(current)
-    account_id, name = before['id'], before['name']
-    body = dcs.role_changes(before, params['role'], params['read_policy'])
-    after = dcs.apply_role_changes(before, body)
-    description = params['description']
-    password = password_to_set(params)
-    if description is not None and description != before['description']:
-        plan.add('UpdateAclAccountRemark', lambda: acl.set_description(account_id, description), target=name, description=description)
-        after['description'] = description
-    if password is not None:
-        # a role change follows: wait for the reset even with wait=false
-        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, password, wait=True if body else None),
-                 target=name, new_password=SECRET_PLACEHOLDER)
-        after['password'] = DIFF_CHANGED
-    if body:
-        plan.add('UpdateAclAccount', lambda: acl.change_role(account_id, name, body), target=name, **body)
-    if plan and before['type'] == dcs.DEFAULT_TYPE:
-        raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (planned: %s)'
-                              % (name, ', '.join(a.operation for a in plan.actions)))
-    return plan, before, after
-
-
-def plan_delete(acl, current):
-    plan = Plan()
-    before = dcs.account_view(current)
-    if before['type'] == dcs.DEFAULT_TYPE:
-        raise ValidationError('account_name: %r is the default account of the instance and cannot be deleted' % before['name'])
-    plan.add('DeleteAclAccount', lambda: acl.delete(before['id'], before['name']), target=before['name'])
-    return plan, before, {}
-
-
-def build_plan(acl, current, params):
-    if params['state'] == 'absent':
-        return plan_delete(acl, current) if current is not None else (Plan(), None, {})
-    if current is None:
-        return plan_create(acl, params)
-    return plan_update(acl, current, params)
-
-
 def run(module):
     params = module.params
     validate(params)
-    acl = dcs.AclInstance(module, params['instance_id'])
+    acl = module.service(dcs.AclInstance, params['instance_id'])
     current = acl.find(name=params['account_name'])
-    plan, before, after = build_plan(acl, current, params)
+    plan, before, after = dcs.plan_account(acl, current, params)
     if not plan and params['state'] == 'present' and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
 
@@ -318,8 +234,7 @@ def main():
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
             **password_options(),
             description=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **wait_options()
         ),
         supports_check_mode=True,
     )

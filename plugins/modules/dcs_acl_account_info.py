@@ -108,8 +108,8 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
-    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
+    accounts = module.service(dcs.AclInstance, params['instance_id']).accounts()
+    module.exit_info(accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
 
 
 def main():

@@ -124,11 +124,10 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    client = module.client(polardb.SERVICE)
-    raw = polardb.list_accounts(client, params['cluster_id'], params.get('account_name'))
+    raw = module.service(polardb.PolarDBCluster, params['cluster_id']).accounts(params.get('account_name'))
     accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
                             AccountName=params.get('account_name'), AccountType=params.get('account_type'))
-    module.ansible.exit_json(changed=False, accounts=accounts)
+    module.exit_info(accounts=accounts)
 
 
 def main():

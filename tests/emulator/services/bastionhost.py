@@ -5,8 +5,8 @@ Served actions (RPC style, every business parameter in the query string): ListUs
 ListDatabases, ListDatabaseAccounts, ListDatabasesForUser, ListDatabaseAccountsForUser, ListDatabasesForUserGroup,
 ListDatabaseAccountsForUserGroup, AttachDatabaseAccountsToUser, DetachDatabaseAccountsFromUser,
 AttachDatabaseAccountsToUserGroup, DetachDatabaseAccountsFromUserGroup. Fields, types and limits follow
-/work/shared/reference/alibabacloud-api.md §3 (SDK alibabacloud-yundun-bastionhost20191209 1.7.2 models and the
-official API pages): IDs are strings of digits, PageSize is at most 100 (default 20), list answers carry TotalCount,
+the SDK alibabacloud-yundun-bastionhost20191209 1.7.2 models and the
+official API pages: IDs are strings of digits, PageSize is at most 100 (default 20), list answers carry TotalCount,
 `Databases` of Attach/Detach is the flat list `Databases.N.DatabaseId` / `Databases.N.DatabaseAccountIds.M` with at
 most 10 databases and 10 accounts per database, and HTTP 200 answers carry a `Code` per database and per account.
 

@@ -1,6 +1,6 @@
 """Huawei Cloud DCS (Distributed Cache Service, Redis): ACL accounts, the job query and the instance detail.
 
-Facts from shared/reference/huaweicloud-api.md §2 (SDK huaweicloudsdkdcs 3.1.219, the DCS API reference, the
+Facts from the SDK huaweicloudsdkdcs 3.1.219, the DCS API reference (https://support.huaweicloud.com/eu/api-dcs/CreateAclAccount.html), the
 Terraform provider):
 
 - ``GET    /v2/{project_id}/instances/{instance_id}/accounts`` -> 200 ``{"accounts": [AclAccountResp]}`` (no paging,

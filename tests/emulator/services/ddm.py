@@ -1,6 +1,6 @@
 """Huawei Cloud DDM (Distributed Database Middleware): instance detail and accounts.
 
-Facts from shared/reference/huaweicloud-api.md §1 (SDK huaweicloudsdkddm 3.1.219, Huawei and OTC docs):
+Facts from the SDK huaweicloudsdkddm 3.1.219 and the Huawei and OTC DDM API references:
 - V3 account API: list / create / modify / delete / reset password, synchronous, empty success bodies;
   V1 list (ms-epoch times, page envelope); instance detail V1 (flat) and V3 (``{"instances": [...]}``).
 - Error body ``{"errCode": "DBS.xxxxxx", "externalMessage": "..."}`` (what Terraform parses for V3 too);
@@ -274,7 +274,7 @@ def update_user(ctx, project_id, instance_id, username):
     if body.get('password_lifetime') is not None:
         user['password_lifetime'] = body['password_lifetime']
     if names is not None:
-        user['databases'] = names  # replace, not merge (reference §1.3)
+        user['databases'] = names  # replace, not merge (UpdateDdmUser sets the associated schemas)
     return 200, {}
 
 

@@ -1,6 +1,6 @@
 """Our clients (plugins/module_utils: HuaweiClient.request, AlibabaClient.call over a real Transport) against the live
 emulator, whose signature checks run the vendors' SDK signers: what we sign is accepted, a tampered SDK request is
-refused with the cloud's error, faults are retried (or not) as DESIGN.md says, IAM resolves the project id, and
+refused with the cloud's error, faults are retried (or not: a write only when it provably did not run), IAM resolves the project id, and
 error bodies become clear ApiErrors. Sleeps are recorded through RetryPolicy(sleep=...), never slept."""
 # pylint: disable=redefined-outer-name
 

@@ -2,7 +2,7 @@
 
 The SDK must parse the emulator's answers into its models with the right values, and errors must surface as the
 SDK's exceptions. DDM error bodies are ``{"errCode", "externalMessage"}``, which huaweicloudsdkcore's handler does
-not recognise: it reports ``error_code`` = the HTTP status and ``error_msg`` = the raw body (reference §1.5), so the
+not recognise: it reports ``error_code`` = the HTTP status and ``error_msg`` = the raw body, so the
 tests read the DBS code from that body, as a real SDK user must. Signatures are checked by the emulator with
 huaweicloudsdkcore's signer.
 """

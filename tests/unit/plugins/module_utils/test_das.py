@@ -7,19 +7,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import das
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeHuaweiClient
 
 
-class FakeClient:
+class FakeClient(FakeHuaweiClient):
     """Records every request; answers from a list of responses (or a callable)."""
 
     def __init__(self, answers=None):
+        super(FakeClient, self).__init__()
         self.answers = list(answers or [])
-        self.requests = []
+        self.requests = self.calls
 
-    def request(self, method, path, operation, **kwargs):
-        self.requests.append(dict(method=method, path=path, operation=operation, **kwargs))
+    def answer(self, operation, call):
         answer = self.answers.pop(0) if self.answers else {}
-        return answer(kwargs) if callable(answer) else answer
+        return answer(call) if callable(answer) else answer
 
 
 def instance(n, **extra):

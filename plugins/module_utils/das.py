@@ -39,8 +39,12 @@ INSTANCE_FIELDS = (
 )
 
 
-def _headers(language):
-    return {'X-Language': language} if language else None
+def _headers(language, json_body=False):
+    # login/logoff: the SDK's DasClient sends their bodies as "application/json" (no charset), and so do we
+    headers = {'Content-Type': 'application/json'} if json_body else {}
+    if language:
+        headers['X-Language'] = language
+    return headers or None
 
 
 def list_cloud_dba_instances(client, datastore_type, language=None, deadline=None):
@@ -71,7 +75,7 @@ def find_instance(client, instance_id, datastore_type, language=None, deadline=N
 def login_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
     """LoginBuiltInAccount; returns the ``db_user_id`` DAS answers with."""
     data = client.request('POST', '/v3/{project_id}/instances/%s/login-built-in-account' % instance_id, 'LoginBuiltInAccount',
-                          body={'datastore_type': datastore_type}, headers=_headers(language),
+                          body={'datastore_type': datastore_type}, headers=_headers(language, json_body=True),
                           busy_codes=RETRY_CODES, deadline=deadline)
     return data.get('db_user_id')
 
@@ -79,7 +83,7 @@ def login_builtin_account(client, instance_id, datastore_type, language=None, de
 def logoff_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
     """LogoffBuiltInAccount (HTTP 200 with an empty body)."""
     client.request('POST', '/v3/{project_id}/instances/%s/logoff-built-in-account' % instance_id, 'LogoffBuiltInAccount',
-                   body={'datastore_type': datastore_type}, headers=_headers(language),
+                   body={'datastore_type': datastore_type}, headers=_headers(language, json_body=True),
                    busy_codes=RETRY_CODES, deadline=deadline)
 
 

@@ -32,8 +32,9 @@ ID_PATTERN = r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}'
 ID_RULE = '1 to 64 letters, digits, "-" or "_"'
 NAME_PATTERN = r'[A-Za-z][A-Za-z0-9_-]{0,63}'
 NAME_RULE = '1 to 64 characters, starts with a letter, only letters, digits, "-" and "_"'
-# SDK and API page list; a newer page also lists ' and ", refused here until confirmed (see the modules' notes)
-PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+|{},<.>/?'
+# the SDK's CreateAclAccount / ResetAclAccountPassWord field docs (with the backslash); a newer API page also lists
+# ' and ", refused here until confirmed (see the modules' notes)
+PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+\\|{},<.>/?'
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 DESCRIPTION_MAX = 1024
 DEFAULT_TYPE = 'default'
@@ -155,14 +156,31 @@ def select(accounts, name=None, account_id=None):
     return None
 
 
-def role_changes(view, role=None, read_policy=None):
-    """The role-change body: only the fields that are given and differ from ``view``."""
+def read_policy_reported(account):
+    """True when the API account carries ``account_read_policy`` (the API reference lists it, the SDK's model does not)."""
+    return 'account_read_policy' in (account or {})
+
+
+def role_changes(view, role=None, read_policy=None, policy_reported=True):
+    """The role-change body: only the fields that are given and differ from ``view``.
+
+    A read policy the list does not report cannot be compared: it is sent only together with a role change (the
+    call is made anyway), never alone, so that a run that changes nothing else plans nothing.
+    """
     body = {}
     if role is not None and role != view.get('role'):
         body['account_role'] = role
-    if read_policy is not None and read_policy != view.get('read_policy'):
+    if read_policy is not None and (read_policy != view.get('read_policy') if policy_reported else body):
         body['account_read_policy'] = read_policy
     return body
+
+
+def read_policy_warning(current, read_policy, instance_id):
+    """The warning of a run that asks for a read policy the account list does not report (once per run), else None."""
+    if read_policy is None or current is None or read_policy_reported(current):
+        return None
+    return ('DCS instance %s does not report account_read_policy for its ACL accounts, so read_policy cannot be verified '
+            'there; it is sent only together with a role change or on create' % instance_id)
 
 
 def apply_role_changes(view, body):
@@ -366,7 +384,7 @@ def _plan_update(acl, current, params):
     plan = Plan()
     before = account_view(current)
     account_id, name = before['id'], before['name']
-    body = role_changes(before, params['role'], params['read_policy'])
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
     after = apply_role_changes(before, body)
     description = params['description']
     password = password_to_set(params)
@@ -408,7 +426,7 @@ def plan_role(acl, current, params):
     """dcs_acl_role: (plan, before, predicted after) bringing the role and read policy of ``current`` to ``params``."""
     plan = Plan()
     before = account_view(current)
-    body = role_changes(before, params['role'], params['read_policy'])
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
     after = apply_role_changes(before, body)
     if body:
         if before['type'] == DEFAULT_TYPE:

@@ -80,6 +80,10 @@ notes:
     state and retries only what is still missing.
   - Grants are revoked before new ones are made, so an interrupted run never leaves more access than either state.
   - Attach and detach calls are safe to repeat, so transient server errors are retried for them as for reads.
+  - A call carries at most 10 databases with at most 10 accounts each. The API page's "up to 10 databases and 10
+    database accounts" may also mean 10 accounts per call in all (UNVERIFIED); when the service refuses a call for its
+    size (C(InvalidParameter) naming a count or limit), that call wrote nothing, so the module splits its batch in
+    two, sends the halves (splitting again if needed) and lists each split under C(params.split) of that action.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
@@ -196,6 +200,9 @@ actions:
     - The Attach/Detach calls planned (check mode) or made, in order. Each call's C(params.databases) lists what
       it carried; an entry without C(account_ids) is database-level. After a call each entry has C(result)
       (V(ok) or V(failed)) and, when failed, C(errors) with the per-item codes.
+    - When the service refused the call for its size and the batch was sent again in halves, C(params.split) lists
+      each refusal (C(code), C(message), C(request_id), the refused C(databases) and C(accounts) counts, and the
+      C(halves) sent instead).
   returned: always
   type: list
   elements: dict

@@ -58,8 +58,10 @@ notes:
   - The API answers a role change with a job ID, but whether that job can be queried (C(GET /v2/{project_id}/jobs/{job_id}))
     is not documented (UNVERIFIED), so the module waits on the account status instead; only when the change ends in
     C(ERROR) does it try the job once, for the failure reason.
-  - When the API does not report C(account_read_policy) for an account, the module cannot compare it and sends O(read_policy)
-    whenever it is set (a change is reported on every run).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list does not report it, the module cannot compare O(read_policy); it sends it only together with a role
+    change, warns once that it cannot be verified, and does not report a change for the read policy alone (so a
+    re-run writes nothing).
   - The C(default) account (type C(default)) belongs to the instance; whether the ACL APIs may change it is not
     documented (UNVERIFIED), so the module refuses to change it and only reports it when it already matches.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:modify) (C(dcs:aclaccount:modifyRole)) and
@@ -195,6 +197,8 @@ def run(module):
     plan, before, after = dcs.plan_role(acl, current, params)
     if not plan and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),
                   job_id=lambda: acl.job_id)
 

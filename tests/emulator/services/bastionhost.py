@@ -36,6 +36,11 @@ Control hooks (POST /_emulator/control/bastionhost/<hook>, JSON body):
   that account of it) answer HTTP 200 with that item's `Code` set to `code`, and do not apply that item.
   Without account_id the whole database entry fails (database code and every account code).
 - clear_fail_items {}: forget the queued per-item failures.
+
+Control value (POST /_emulator/control/bastionhost, JSON body): "max_accounts_per_call": N (strict mode; default
+unset). The API page says "up to 10 databases and 10 database accounts", which may also mean 10 accounts per call
+in total: with N set, an Attach/Detach call carrying more than N database accounts in total answers 400
+`InvalidParameter` naming the count and the limit, and writes nothing.
 """
 
 from ..core import AlibabaService, ApiError
@@ -347,6 +352,10 @@ def _entries(ctx):
             if len(accounts) > MAX_ACCOUNTS:
                 raise invalid(f'Databases.{index}.DatabaseAccountIds', f'at most {MAX_ACCOUNTS} accounts per database, got {len(accounts)}')
         entries.append((database_id, accounts))
+    cap = ctx.control.get('max_accounts_per_call')
+    total = sum(len(accounts or []) for _database_id, accounts in entries)
+    if cap and total > cap:
+        raise invalid('Databases', f'at most {cap} database accounts per call in total, got {total}')
     return entries
 
 

@@ -16,9 +16,6 @@ import pytest
 
 from emulator.core import ALIBABA_AK, ALIBABA_SK, ALIBABA_STS_AK, ALIBABA_STS_SK, ALIBABA_STS_TOKEN, HUAWEI_AK, HUAWEI_SK
 
-# importing it puts ansible_collections on sys.path
-from test_clients_against_emulator import COLLECTIONS_ROOT  # noqa: F401  pylint: disable=unused-import
-
 # pylint: disable=wrong-import-position,wrong-import-order
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud  # noqa: E402
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError  # noqa: E402

@@ -17,10 +17,21 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys
 
 AUTH_SPEC = dict(
-    region=dict(type='str', required=True, fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
-    access_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'])),
-    secret_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'])),
-    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'])),
+    # region and the credentials are not required here: the credential chain (module_utils/credentials.py) finds them
+    # in the options, the environment, the CLI profile, OIDC or the instance metadata, and names what it tried
+    region=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
+    access_key=dict(type='str', no_log=False),
+    secret_key=dict(type='str', no_log=True),
+    security_token=dict(type='str', no_log=True),
+    profile=dict(type='str'),
+    assume_role=dict(type='dict', options=dict(
+        role_arn=dict(type='str', required=True),
+        session_name=dict(type='str'),
+        duration=dict(type='int', default=3600),
+        policy=dict(type='raw'),
+        external_id=dict(type='str', no_log=False),
+    )),
+    metadata_endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_ALIBABACLOUD_METADATA_ENDPOINT'])),
     endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_ALIBABACLOUD_ENDPOINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
@@ -37,6 +48,7 @@ PRODUCTS = {
     # our service name -> (API version, product id used in endpoints and troubleshooting links)
     'polardb': ('2017-08-01', 'polardb'),
     'bastionhost': ('2019-12-09', 'yundun-bastionhost'),
+    'sts': ('2015-04-01', 'sts'),  # AssumeRole / AssumeRoleWithOIDC for the credential chain
 }
 
 # Endpoints follow the official SDKs' resolution (alibabacloud_polardb20170801 9.2.1,
@@ -86,6 +98,8 @@ def service_endpoint(service, region, override=None):
             host = 'bastionhost.%s.aliyuncs.com' % region
         else:
             host = 'yundun-bastionhost.%s.aliyuncs.com' % region
+    elif service == 'sts':
+        host = 'sts.aliyuncs.com'  # the central STS endpoint, as the Alibaba Cloud Credentials tool uses by default
     else:
         raise ValueError('unknown Alibaba Cloud service %r' % service)
     return 'https://' + host
@@ -197,7 +211,7 @@ def classify(busy_codes):
 class AlibabaClient:
     """Signed RPC calls (POST /, parameters in the query string) to one Alibaba Cloud product."""
 
-    def __init__(self, params, transport, service, now=None, nonce=None):
+    def __init__(self, params, transport, service, now=None, nonce=None, credentials=None):
         if service not in PRODUCTS:
             raise ValueError('unknown Alibaba Cloud service %r' % service)
         self.params = params
@@ -207,6 +221,8 @@ class AlibabaClient:
         self.base = service_endpoint(service, params.get('region'), params.get('endpoint'))
         self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._nonce = nonce or (lambda: uuid.uuid4().hex)
+        # () -> (access key, secret, security token), asked for every attempt: temporary credentials are renewed
+        self._credentials = credentials or (lambda: (params['access_key'], params['secret_key'], params.get('security_token')))
 
     def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None, expect=()):
         """Call ``action``; return the decoded JSON body (which must hold every key of ``expect``)."""
@@ -214,10 +230,9 @@ class AlibabaClient:
         query_string = canonical_query(flat)
         split = urlsplit(self.base)
         path = split.path or '/'
-        token = self.params.get('security_token')
-        access_key, secret_key = self.params['access_key'], self.params['secret_key']
 
         def build():
+            access_key, secret_key, token = self._credentials()
             headers = {
                 'host': split.netloc,
                 'x-acs-action': action,

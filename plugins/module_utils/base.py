@@ -26,7 +26,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ModuleFailure, ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import (
     ERROR_FIELDS, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, Transport,
@@ -183,6 +183,7 @@ class CloudModule:
     """AnsibleModule plus the cloud's connection options, clients, the error mapping and the result flow."""
 
     AUTH_SPEC = {}
+    CLOUD = None  # the credential chain to resolve ('huaweicloud' / 'alibabacloud', module_utils/credentials.py)
 
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = dict(self.AUTH_SPEC)
@@ -214,6 +215,7 @@ class CloudModule:
         self._transport = None
         self._clients = {}
         self._applied = None   # the plan once apply() started on it: a later failure reports its actions
+        self._credentials = None
 
     @property
     def check_mode(self):
@@ -233,10 +235,17 @@ class CloudModule:
 
     def client(self, service):
         if service not in self._clients:
-            self._clients[service] = self._make_client(service)
+            self._clients[service] = self._make_client(service, self.credentials)
         return self._clients[service]
 
-    def _make_client(self, service):
+    @property
+    def credentials(self):
+        """The credential chain's session (resolved once per run, renewed before expiry); its secrets join no_log_values."""
+        if self._credentials is None:
+            self._credentials = credentials.resolve(self.CLOUD, self.params, self.transport, on_secret=self.add_secret)
+        return self._credentials
+
+    def _make_client(self, service, session):
         raise NotImplementedError
 
     def service(self, engine, resource_id, **kwargs):
@@ -452,13 +461,15 @@ def _diff_view(key, view):
 
 class HuaweiCloudModule(CloudModule):
     AUTH_SPEC = huaweicloud.AUTH_SPEC
+    CLOUD = 'huaweicloud'
 
-    def _make_client(self, service):
-        return huaweicloud.HuaweiClient(self.params, self.transport, service)
+    def _make_client(self, service, session):
+        return huaweicloud.HuaweiClient(self.params, self.transport, service, credentials=session)
 
 
 class AlibabaCloudModule(CloudModule):
     AUTH_SPEC = alibabacloud.AUTH_SPEC
+    CLOUD = 'alibabacloud'
 
-    def _make_client(self, service):
-        return alibabacloud.AlibabaClient(self.params, self.transport, service)
+    def _make_client(self, service, session):
+        return alibabacloud.AlibabaClient(self.params, self.transport, service, credentials=session)

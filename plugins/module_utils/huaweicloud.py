@@ -16,11 +16,23 @@ from urllib.parse import quote, unquote, urlsplit
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys, json_body
 
 AUTH_SPEC = dict(
-    region=dict(type='str', required=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
+    # region and the credentials are not required here: the credential chain (module_utils/credentials.py) finds them
+    # in the options, the environment, the credentials file or the instance metadata, and names what it tried
+    region=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
     project_id=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'])),
-    access_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'])),
-    secret_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'])),
-    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'])),
+    access_key=dict(type='str', no_log=False),
+    secret_key=dict(type='str', no_log=True),
+    security_token=dict(type='str', no_log=True),
+    profile=dict(type='str'),
+    idp_id=dict(type='str'),
+    id_token_file=dict(type='path'),
+    assume_role=dict(type='dict', options=dict(
+        agency_name=dict(type='str', required=True),
+        domain_name=dict(type='str'),
+        domain_id=dict(type='str'),
+        duration=dict(type='int', default=3600),
+    ), mutually_exclusive=[('domain_name', 'domain_id')], required_one_of=[('domain_name', 'domain_id')]),
+    metadata_endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_HUAWEICLOUD_METADATA_ENDPOINT'])),
     endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_HUAWEICLOUD_ENDPOINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
@@ -178,7 +190,7 @@ def parse_error(service, operation, resp, data=None):
 class HuaweiClient:
     """Signed REST calls to one Huawei Cloud service, sharing the module's transport."""
 
-    def __init__(self, params, transport, service, now=None):
+    def __init__(self, params, transport, service, now=None, credentials=None):
         self.params = params
         self.transport = transport
         self.service = service
@@ -186,15 +198,17 @@ class HuaweiClient:
         self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._project_id = params.get('project_id')
         self.busy_codes = frozenset()
+        # () -> (access key, secret key, security token), asked for every attempt: temporary credentials are renewed
+        self._credentials = credentials or (lambda: (params['access_key'], params['secret_key'], params.get('security_token')))
 
     @property
     def project_id(self):
         if not self._project_id:
             # one IAM lookup per module run, shared by every service client on the same transport
             cache = getattr(self.transport, 'memo', {}).setdefault('huawei_project_ids', {})
-            key = (self.params.get('access_key'), self.params.get('region'))
+            key = (self._credentials()[0], self.params.get('region'))
             if key not in cache:
-                cache[key] = resolve_project_id(self.params, self.transport, now=self._now)
+                cache[key] = resolve_project_id(self.params, self.transport, now=self._now, credentials=self._credentials)
             self._project_id = cache[key]
         return self._project_id
 
@@ -216,11 +230,11 @@ class HuaweiClient:
         query_string = canonical_query(query)
         payload = json_body(body) if body is not None else None
         busy = self.busy_codes if busy_codes is None else frozenset(busy_codes)
-        access_key, secret_key, token = self.params['access_key'], self.params['secret_key'], self.params.get('security_token')
         project_id = self._project_id if project_scoped else None
         extra = dict(headers or {})
 
         def build():
+            access_key, secret_key, token = self._credentials()
             hdrs = {'Content-Type': 'application/json;charset=UTF-8' if payload is not None else 'application/json',
                     'X-Sdk-Date': self._now().strftime(DATE_FORMAT), 'Host': split.netloc}
             if project_id:
@@ -250,10 +264,10 @@ class HuaweiClient:
         return expect_keys(self.service, operation, data, expect)
 
 
-def resolve_project_id(params, transport, now=None):
+def resolve_project_id(params, transport, now=None, credentials=None):
     """The project id of ``region`` through IAM (KeystoneListProjects); fails on zero or several matches."""
     region = params.get('region')
-    client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
+    client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now, credentials=credentials)
     # no Content-Type on this GET, as the SDK core's own project lookup sends it
     data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False,
                           headers={'Content-Type': None}, expect=('projects',))

@@ -100,9 +100,11 @@ def _segments(path):
 class Route:
     """One operation: a method and a path template ({name} segments) for Huawei, an action for Alibaba."""
 
-    def __init__(self, method, template, operation, write, handler):
+    def __init__(self, method, template, operation, write, handler, signed=True):
         self.method, self.template, self.operation = method.upper(), template, operation
         self.write, self.handler = bool(write), handler
+        # signed=False: anonymous calls are served (a signature, when present, is still verified); the handler decides
+        self.signed = signed
         self.parts = _segments(template)
         self.literals = sum(1 for part in self.parts if not part.startswith('{'))
 
@@ -202,10 +204,10 @@ class HuaweiService(Service):
         self.error_style, self.error_extra = error_style, dict(error_extra or {})
         self.routes = []
 
-    def route(self, method, template, operation, write=False):
+    def route(self, method, template, operation, write=False, signed=True):
         """Decorator: func(ctx, **path_args) -> (status, body) serves method + template as operation."""
         def register(func):
-            self.routes.append(Route(method, template, operation, write, func))
+            self.routes.append(Route(method, template, operation, write, func, signed))
             return func
         return register
 
@@ -256,10 +258,10 @@ class AlibabaService(Service):
         self.version, self.product = version, product or name
         self.actions = {}
 
-    def action(self, name, write=False):
+    def action(self, name, write=False, signed=True):
         """Decorator: func(ctx) -> (status, body) serves the RPC action name."""
         def register(func):
-            self.actions[name] = Route('POST', '/', name, write, func)
+            self.actions[name] = Route('POST', '/', name, write, func, signed)
             return func
         return register
 
@@ -326,6 +328,7 @@ class Context:
         self.project_id = headers.get('X-Project-Id')
         self.service = self.operation = self.access_key = self.request_id = None
         self.state, self.control, self.states = None, None, None
+        self.emulator = None  # the EmulatorServer: handlers that issue temporary credentials call emulator.issue_key
 
     def require_json(self):
         """The JSON object body, or the service's 400 parameter error."""
@@ -437,7 +440,8 @@ class EmulatorServer:
             from .services import discover  # pylint: disable=import-outside-toplevel
             services = discover().values()
         self.services = {service.name: service for service in [*services, *extra_services]}
-        self.host, self.seed_dir, self.keys = host, seed_dir, load_credentials(credentials_file)
+        self.host, self.seed_dir, self.credentials_file = host, seed_dir, credentials_file
+        self.keys, self.only_issued = load_credentials(credentials_file), set()
         self._port, self._want_service_ports = port, service_ports
         self.port, self.url, self.service_ports = None, None, {}
         self.lock = threading.RLock()
@@ -533,6 +537,7 @@ class EmulatorServer:
                 self.controls[name] = {}
             if services is None:
                 self.faults, self.entries, self.nonces = [], [], {}
+                self.keys, self.only_issued = load_credentials(self.credentials_file), set()
             else:
                 self.faults = [fault for fault in self.faults if fault['service'] not in names]
 
@@ -565,6 +570,30 @@ class EmulatorServer:
         with self.lock:
             result = func(self.states[name], self.controls[name], body)
         return {'ok': True} if result is None else result
+
+    # ---- temporary credentials -------------------------------------------------------------------------------------
+    def issue_key(self, cloud, lifetime, **info):
+        """New temporary credentials of ``cloud`` ('huawei'/'alibaba'), valid ``lifetime`` seconds, accepted on every API."""
+        prefix = 'STS.' if cloud == 'alibaba' else 'HWTMP'
+        key = {'access_key': prefix + uuid.uuid4().hex[:20].upper(), 'secret_key': uuid.uuid4().hex + uuid.uuid4().hex[:8],
+               'security_token': 'EMU-TMP-' + uuid.uuid4().hex + uuid.uuid4().hex, 'expires_at': time.time() + lifetime,
+               'issued': True, **info}
+        with self.lock:
+            self.keys.setdefault(cloud, {})[key['access_key']] = key
+        return dict(key)
+
+    def issued_keys(self, cloud=None):
+        """The temporary credentials issued so far (access key, expiry and what issued them; no secret)."""
+        with self.lock:
+            return [{name: value for name, value in key.items() if name not in ('secret_key', 'security_token')}
+                    for each in ([cloud] if cloud else list(self.keys)) for key in self.keys.get(each, {}).values()
+                    if key.get('issued')]
+
+    def _keys_for(self, service):
+        keys = self.keys.get(service.cloud, {})
+        if service.cloud in self.only_issued and not getattr(service, 'issues_credentials', False):
+            keys = {name: key for name, key in keys.items() if key.get('issued')}
+        return keys
 
     # ---- request log -----------------------------------------------------------------------------------------
     def _record(self, entry):
@@ -683,9 +712,16 @@ class EmulatorServer:
     def _verify(self, service, ctx):
         headers = list(ctx.headers.items())
         if service.cloud == 'huawei':
-            return signing.verify_huawei(ctx.method, ctx.raw_path, ctx.query_pairs, headers, ctx.body, self.keys.get('huawei', {}))
-        return signing.verify_alibaba(ctx.method, ctx.raw_path, ctx.query, ctx.form, headers, ctx.body, self.keys.get('alibaba', {}),
+            return signing.verify_huawei(ctx.method, ctx.raw_path, ctx.query_pairs, headers, ctx.body, self._keys_for(service))
+        return signing.verify_alibaba(ctx.method, ctx.raw_path, ctx.query, ctx.form, headers, ctx.body, self._keys_for(service),
                                       self._fresh_nonce)
+
+    @staticmethod
+    def _anonymous(service, ctx):
+        """True for a request without any signature: only routes with signed=False serve it."""
+        if service.cloud == 'huawei':
+            return 'authorization' not in {name.lower() for name in ctx.headers.keys()}
+        return not ctx.headers.get('Authorization') and 'Signature' not in {**ctx.query, **ctx.form}
 
     def handle(self, method, target, headers, body, bound_service=None):
         """Serve one HTTP request: (status, headers, body bytes), or None to drop the connection unanswered."""
@@ -722,12 +758,16 @@ class EmulatorServer:
         if route is not None:
             entry['operation'] = ctx.operation = route.operation
             entry['write'] = route.write
-        try:
-            ctx.access_key = self._verify(service, ctx)
-        except signing.SignatureError as exc:
-            entry['signature'] = exc.kind
-            raise service.gateway_error(exc.status, exc.code, exc.message) from exc
-        entry['signature'] = 'ok'
+        if route is not None and not route.signed and self._anonymous(service, ctx):
+            entry['signature'] = 'anonymous'
+        else:
+            try:
+                ctx.access_key = self._verify(service, ctx)
+            except signing.SignatureError as exc:
+                entry['signature'] = exc.kind
+                raise service.gateway_error(exc.status, exc.code, exc.message) from exc
+            entry['signature'] = 'ok'
+        ctx.emulator = self
         if route is None:
             raise service.not_found(ctx)
         fault = self._take_fault(service.name, route.operation)
@@ -781,6 +821,17 @@ class EmulatorServer:
             case ('DELETE', ['faults']):
                 self.clear_faults()
                 return 200, {'faults': []}
+            case ('GET', ['keys']):
+                return 200, {'issued': self.issued_keys(query.get('cloud')), 'only_issued': sorted(self.only_issued)}
+            case ('POST', ['keys']):
+                # {"only_issued": ["alibaba"]}: the service APIs of these clouds accept only temporary credentials issued
+                # by the emulator (STS/IAM and the metadata services) from now on
+                clouds = (data or {}).get('only_issued', [])
+                if not isinstance(clouds, list) or set(clouds) - {'huawei', 'alibaba'}:
+                    raise ValueError('only_issued is a list of "huawei"/"alibaba"')
+                with self.lock:
+                    self.only_issued = set(clouds)
+                return 200, {'only_issued': sorted(self.only_issued)}
             case ('POST', ['reset']):
                 self.reset((data or {}).get('services'))
                 return 200, {'ok': True}

@@ -1,5 +1,6 @@
 """Fixtures for the emulator's tests (and for the service authors' conformance tests next to them).
 
+``loopback_only`` (autouse): the loopback guard (emulator/loopback_guard.py) fails any test that reaches outside 127.0.0.0/8.
 ``emulator``: a fresh EmulatorServer (seeded state, empty log, with per-service ports) per test.
 ``make_emulator(**kwargs)``: start more servers, e.g. ``make_emulator(extra_services=[throwaway_service])``.
 ``server``: one EmulatorServer (with per-service ports) per test module, reset before each test: cheaper than
@@ -39,7 +40,15 @@ COLLECTIONS_ROOT = _collections_root()
 if COLLECTIONS_ROOT not in sys.path:
     sys.path.insert(0, COLLECTIONS_ROOT)
 
+from emulator import loopback_guard  # noqa: E402  pylint: disable=wrong-import-position
 from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Every test runs behind the loopback guard; the metadata endpoints point at a closed loopback port."""
+    with loopback_guard.loopback_only(monkeypatch.setenv):
+        yield
 
 
 @pytest.fixture

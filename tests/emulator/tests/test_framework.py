@@ -628,7 +628,9 @@ def test_control_merge_and_hooks(hw):
 def test_health_lists_services(hw):
     status, health = control(hw, 'GET', 'health')
     assert status == 200 and health['status'] == 'ok' and health['port'] == hw.port
-    assert health['services']['iam'] == {'cloud': 'huawei', 'operations': ['KeystoneListProjects'], 'version': None}
+    iam_operations = ['CreateTemporaryAccessKey', 'CreateTokenWithIdToken', 'KeystoneListProjects']
+    assert health['services']['iam'] == {'cloud': 'huawei', 'operations': iam_operations, 'version': None}
+    assert health['services']['sts'] == {'cloud': 'alibaba', 'operations': ['AssumeRole', 'AssumeRoleWithOIDC'], 'version': '2015-04-01'}
     assert health['services']['hwtest']['operations'] == ['Bug', 'CreateItem', 'DeleteItem', 'ListItems', 'ShowItem', 'ShowSpecial', 'UpdateItem']
     assert set(health['service_ports']) == set(health['services'])
 

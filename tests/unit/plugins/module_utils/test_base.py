@@ -282,15 +282,19 @@ def test_env_fallbacks_first_found_wins(monkeypatch):
     monkeypatch.setenv('HW_SECRET_KEY', 'second')
     monkeypatch.setenv('HUAWEICLOUD_SDK_SK', 'first')
     monkeypatch.setenv('HW_PROJECT_ID', 'p' * 32)
-    _STACK.enter_context(patch_module_args(dict(region='cn-north-4', access_key='AK', name='x')))
+    monkeypatch.setenv('HW_ACCESS_KEY', 'AK')
+    _STACK.enter_context(patch_module_args(dict(region='cn-north-4', name='x')))
     module = HuaweiCloudModule(argument_spec=OWN_SPEC)
-    assert module.params['secret_key'] == 'first' and module.params['project_id'] == 'p' * 32
+    # the credential chain's environment link: first found of each pair
+    assert module.credentials() == ('AK', 'first', None) and module.params['project_id'] == 'p' * 32
+    assert module.credentials.source == 'environment (HW_ACCESS_KEY)' and 'first' in module.ansible.no_log_values
     monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'ali-ak')
     monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ali-sk')
     monkeypatch.setenv('ALIBABA_CLOUD_REGION_ID', 'cn-hangzhou')
     _STACK.enter_context(patch_module_args(dict(name='x')))
     module = AlibabaCloudModule(argument_spec=OWN_SPEC)
-    assert (module.params['access_key'], module.params['secret_key'], module.params['region']) == ('ali-ak', 'ali-sk', 'cn-hangzhou')
+    assert module.credentials() == ('ali-ak', 'ali-sk', None) and module.params['region'] == 'cn-hangzhou'
+    assert module.client('polardb')._credentials is module.credentials  # pylint: disable=protected-access
 
 
 def test_clients_share_one_transport():

@@ -47,9 +47,12 @@ class CloudModule:
     @property
     def transport(self):
         if self._transport is None:
-            self._transport = Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
-                                        ca_bundle=self.params.get('ca_bundle'))
+            self._transport = self._new_transport()
         return self._transport
+
+    def _new_transport(self):
+        return Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
+                         ca_bundle=self.params.get('ca_bundle'))
 
     def client(self, service):
         if service not in self._clients:
@@ -57,6 +60,20 @@ class CloudModule:
         return self._clients[service]
 
     def _make_client(self, service):
+        raise NotImplementedError
+
+    def region_client(self, service, region):
+        """A client of ``service`` in ``region`` on a transport of its own, for reading regions in parallel threads.
+
+        Thread safety: requests does not document a Session as safe to share between threads, so every region gets its
+        own transport (own session, retry state and per-run memo such as the Huawei project id of that region). The
+        connection's own region reuses the module's transport and clients. A client only ever runs in one thread.
+        """
+        if region == self.params.get('region'):
+            return self.client(service)
+        return self._region_client(service, region, self._new_transport())
+
+    def _region_client(self, service, region, transport):
         raise NotImplementedError
 
     def add_secret(self, value):
@@ -137,6 +154,10 @@ class HuaweiCloudModule(CloudModule):
     def _make_client(self, service):
         return huaweicloud.HuaweiClient(self.params, self.transport, service)
 
+    def _region_client(self, service, region, transport):
+        # project_id names a project of the connection's region: another region resolves its own through IAM
+        return huaweicloud.HuaweiClient(dict(self.params, region=region, project_id=None), transport, service)
+
 
 class AlibabaCloudModule(CloudModule):
     AUTH_SPEC = alibabacloud.AUTH_SPEC
@@ -144,3 +165,6 @@ class AlibabaCloudModule(CloudModule):
 
     def _make_client(self, service):
         return alibabacloud.AlibabaClient(self.params, self.transport, service)
+
+    def _region_client(self, service, region, transport):
+        return alibabacloud.AlibabaClient(dict(self.params, region=region), transport, service)

@@ -188,3 +188,22 @@ def number_pages(fetch, page_size, items_of, total_key, service, operation):
         if len(page) < page_size:
             raise _incomplete(service, operation, len(items), total)
     raise _incomplete(service, operation, len(items), -1)
+
+
+def discover(module, read, key='instances'):
+    """The whole run of a discovery module: validate nothing more, read every region, report.
+
+    ``read(region)`` returns the views of one region (it builds its client with ``module.region_client``). Region errors
+    become warnings and ``region_errors``, or one failure with ``fail_on_region_error``. Read-only: ``changed`` is
+    always false and check mode changes nothing.
+    """
+    params = module.params
+    regions = regions_of(params)
+    instances, errors = read_regions(regions, read, params.get('concurrency') or DEFAULT_CONCURRENCY)
+    if errors and params.get('fail_on_region_error'):
+        raise combined_error(errors, len(regions))
+    for entry in errors:
+        module.warn('region %s could not be read: %s' % (entry['region'], entry['msg']))
+    result = dict(changed=False, regions=regions, region_errors=errors)
+    result[key] = instances
+    module.ansible.exit_json(**result)

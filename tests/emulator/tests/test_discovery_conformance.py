@@ -87,9 +87,9 @@ def test_dcs_list_instances_parses_features_and_filters(server):
 
 def test_dcs_list_instances_pages_tags_and_acl_support_of_generated_instances(server):
     server.run_control('dcs', 'add_instances', {'project_id': MEXICO, 'count': 3, 'prefix': 'redis-old-', 'engine_version': '3.0',
-                                                 'tags': [{'key': 'team', 'value': 'legacy'}]})
+                                                'tags': [{'key': 'team', 'value': 'legacy'}]})
     server.run_control('dcs', 'add_instances', {'project_id': MEXICO, 'count': 2, 'prefix': 'memcached-', 'engine': 'Memcached',
-                                                 'engine_version': '1.5'})
+                                                'engine_version': '1.5'})
     cli = dcs(server, MEXICO)
     page = cli.list_instances(dcs_v2.ListInstancesRequest(offset=2, limit=2))
     assert page.instance_num == 5 and [i.name for i in page.instances] == ['redis-old-0003', 'memcached-0004']  # numbers go on per project

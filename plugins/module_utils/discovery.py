@@ -118,11 +118,18 @@ def read_regions(regions, read, concurrency=DEFAULT_CONCURRENCY):
     return instances, errors
 
 
+class RegionErrors(ApiError):
+    """Several regions' errors as one: the message already names each region's operation and request id."""
+
+    def describe(self):
+        return '%s: %s' % (self.code, self.message)
+
+
 def combined_error(region_errors, total):
     """One ApiError for ``fail_on_region_error``: the first region's code, every region named in the message."""
     first = region_errors[0]
     text = '; '.join('%s: %s' % (e['region'], e['msg']) for e in region_errors)
-    return ApiError(first.get('service'), first.get('operation'), first.get('http_status'), first.get('error_code'),
+    return RegionErrors(first.get('service'), first.get('operation'), first.get('http_status'), first.get('error_code'),
                     '%d of %d regions could not be read (fail_on_region_error): %s' % (len(region_errors), total, text),
                     first.get('request_id'))
 

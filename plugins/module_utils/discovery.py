@@ -129,9 +129,9 @@ def combined_error(region_errors, total):
     """One ApiError for ``fail_on_region_error``: the first region's code, every region named in the message."""
     first = region_errors[0]
     text = '; '.join('%s: %s' % (e['region'], e['msg']) for e in region_errors)
+    message = '%d of %d regions could not be read (fail_on_region_error): %s' % (len(region_errors), total, text)
     return RegionErrors(first.get('service'), first.get('operation'), first.get('http_status'), first.get('error_code'),
-                    '%d of %d regions could not be read (fail_on_region_error): %s' % (len(region_errors), total, text),
-                    first.get('request_id'))
+                        message, first.get('request_id'))
 
 
 def _items(data, key, service, operation):

@@ -9,9 +9,11 @@ VPY    := $(VENV)/bin/python
 RUN    := $(VPY) hack/ci.py run
 EMULATOR_PORT ?= 8765
 EMULATOR_LIFETIME ?= 28800
+# where `make install` puts the collection: ansible's default user collections path, found without any setting
+COLLECTIONS_PATH ?= $(HOME)/.ansible/collections
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test sanity units emulator-tests integration lint docs smoke checks emulator demo clean distclean
+.PHONY: help venv test sanity units emulator-tests integration lint docs smoke checks emulator demo install clean distclean
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -46,9 +48,16 @@ smoke: venv  ## build + install the collection, ansible-doc every module and rol
 checks: venv  ## action groups vs modules vs doc fragments, changelog fragments (tests/ci)
 	@$(RUN) checks
 
-emulator: venv  ## run the emulator in the foreground on port 8765 (EMULATOR_PORT=...; Ctrl-C stops it)
-	@test -f tests/emulator/run.py || { echo "tests/emulator/run.py does not exist yet"; exit 1; }
-	$(VPY) tests/emulator/run.py --port $(EMULATOR_PORT) --lifetime $(EMULATOR_LIFETIME)
+emulator: venv  ## run the local cloud in the foreground on port 8765 and print the exports to paste (EMULATOR_PORT=...; Ctrl-C stops it)
+	@$(VPY) tests/emulator/run.py --port $(EMULATOR_PORT) --lifetime $(EMULATOR_LIFETIME) --exports
+
+install: venv  ## build this clone's collection and install it into ~/.ansible/collections (COLLECTIONS_PATH=...)
+	@rm -rf tests/output/install && $(VENV)/bin/ansible-galaxy collection build --force --output-path tests/output/install >/dev/null
+	@$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS_PATH) tests/output/install/dbgov-cloud-*.tar.gz
+	@echo "Installed dbgov.cloud into $(COLLECTIONS_PATH)."
+	@case "$(COLLECTIONS_PATH)" in "$(HOME)/.ansible/collections") ;; \
+	 *) echo "That is not a default collections path: export ANSIBLE_COLLECTIONS_PATH=$(abspath $(COLLECTIONS_PATH))";; esac
+	@echo "The tools (ansible, ansible-playbook, ansible-doc) are in .venv/bin: run . .venv/bin/activate"
 
 demo: venv  ## the governance scene against the local cloud: review, offboarding (check mode + diff, then real), review again
 	@$(VPY) hack/demo.py

@@ -6,7 +6,8 @@
     .venv/bin/python hack/ci.py run [STAGE...]  run stages (default: all) and print a summary
 
 `run` prepares, then runs each stage; a failing stage never stops the others:
-  * writes the offline stand-in for ansible-test's get-pip bootstrap (see ci-notes pitfall 1);
+  * writes the offline stand-in for ansible-test's get-pip bootstrap (ansible-test downloads get-pip.py from a
+    non-PyPI host, which an offline machine cannot reach; see write_get_pip_shim);
   * copies the work tree (git-tracked + untracked-not-ignored files, and .git) into
     <work>/ansible_collections/<namespace>/<name>, because ansible-test needs that physical layout.
     <work> is kept between local runs (ansible-test's delegation venv in tests/output/ survives) and is

@@ -57,6 +57,12 @@ options:
       - Seconds to wait for each HTTP connection and response.
     type: float
     default: 30
+  wait_timeout:
+    description:
+      - Accepted by every module of the collection, so that one C(module_defaults) entry for the action group can set
+        it. Modules that wait for the cloud document their own O(wait_timeout) (range and default); the others (the
+        C(_info) modules, and modules whose calls finish at once) ignore it.
+    type: int
 notes:
   - Throttling (C(Throttling*), C(Rejected.Throttling)) answers are retried with capped exponential backoff and jitter.
     C(ServiceUnavailable), C(System.Busy) and other server errors are retried only for reads and for writes that are

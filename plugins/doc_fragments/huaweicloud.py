@@ -66,6 +66,12 @@ options:
       - Seconds to wait for each HTTP connection and response.
     type: float
     default: 30
+  wait_timeout:
+    description:
+      - Accepted by every module of the collection, so that one C(module_defaults) entry for the action group can set
+        it. Modules that wait for the cloud document their own O(wait_timeout) (range and default); the others (the
+        C(_info) modules, and modules whose calls finish at once) ignore it.
+    type: int
 notes:
   - Throttled requests (HTTP 429, C(APIGW.0308)) are retried with capped exponential backoff and jitter, honouring
     C(Retry-After). Other server errors are retried only for reads; a write is never repeated once it may have been executed.

@@ -39,27 +39,53 @@ PRODUCTS = {
     'bastionhost': ('2019-12-09', 'yundun-bastionhost'),
 }
 
-_POLARDB_CENTRAL = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-heyuan',
-                    'cn-hangzhou-finance', 'cn-beijing-finance-1', 'cn-beijing-finance-pop', 'cn-beijing-gov-1',
-                    'cn-hongkong-finance-pop', 'cn-fujian', 'cn-wuhan', 'cn-zhangbei', 'cn-edge-1')
-_BASTION_CENTRAL = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-heyuan',
-                    'cn-guangzhou', 'cn-chengdu', 'me-east-1', 'ap-south-1', 'cn-shanghai-finance-1',
-                    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-beijing-finance-1', 'cn-zhengzhou-jva')
+# Endpoints follow the official SDKs' resolution (alibabacloud_polardb20170801 9.2.1,
+# alibabacloud_yundun_bastionhost20191209 1.7.2): the region's entry in the client's endpoint map, else the
+# "regional" rule ``<product id>.<region>.aliyuncs.com``. The regions below are those maps, grouped by host.
+_INTERNAL_REGIONS = (
+    'ap-northeast-2-pop', 'cn-beijing-finance-pop', 'cn-beijing-nu16-b01', 'cn-haidian-cm12-c01', 'cn-hangzhou-bj-b01',
+    'cn-hangzhou-internal-prod-1', 'cn-hangzhou-internal-test-1', 'cn-hangzhou-internal-test-2',
+    'cn-hangzhou-internal-test-3', 'cn-hangzhou-test-306', 'cn-hongkong-finance-pop', 'cn-huhehaote-nebula-1',
+    'cn-qingdao-nebula', 'cn-shanghai-et15-b01', 'cn-shanghai-et2-b01', 'cn-shanghai-inner',
+    'cn-shanghai-internal-test-1', 'cn-shenzhen-inner', 'cn-shenzhen-st4-d01', 'cn-shenzhen-su18-b01', 'cn-yushanfang',
+    'cn-zhangbei-na61-b01', 'cn-zhangjiakou-na62-a01', 'cn-zhengzhou-nebula-1', 'eu-west-1-oxs', 'rus-west-1-pop',
+)
+_CENTRAL_BOTH = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-heyuan',
+                 'cn-hangzhou-finance', 'cn-beijing-finance-1', 'cn-beijing-gov-1', 'cn-edge-1', 'cn-fujian', 'cn-wuhan',
+                 'cn-zhangbei') + _INTERNAL_REGIONS
+# PolarDB: polardb.aliyuncs.com for these, polardb.<region>.aliyuncs.com for every other region
+_POLARDB_CENTRAL = frozenset(_CENTRAL_BOTH)
+# Bastionhost: yundun-bastionhost.aliyuncs.com for these ...
+_BASTION_CENTRAL = frozenset(_CENTRAL_BOTH + (
+    'cn-shenzhen', 'cn-guangzhou', 'cn-chengdu', 'me-east-1', 'ap-south-1', 'cn-shanghai-finance-1',
+    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-zhengzhou-jva'))
+# ... bastionhost.<region>.aliyuncs.com for these. ap-southeast-2 differs from the SDK on purpose: the SDK maps it
+# to the central host, the official "Bastionhost endpoints" page lists bastionhost.ap-southeast-2.aliyuncs.com
+# (https://www.alibabacloud.com/help/en/bh/bastionhost/developer-reference/api-yundun-bastionhost-2019-12-09-endpoint).
+_BASTION_REGIONAL = frozenset([
+    'cn-zhangjiakou', 'cn-huhehaote', 'cn-hongkong', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1',
+    'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'us-east-1', 'us-west-1',
+    'eu-west-1', 'eu-central-1', 'na-south-1'])
 
 
 def service_endpoint(service, region, override=None):
-    """Base URL for ``service``: the override ({service}/{region} filled in) or the documented public host.
+    """Base URL for ``service``: the override ({service}/{region} filled in) or the public host.
 
-    PolarDB: the central host for the regions the SDK maps, ``polardb.{region}.aliyuncs.com`` otherwise.
-    Bastionhost: the central host for the mainland regions the SDK maps, ``bastionhost.{region}.aliyuncs.com``
-    for the rest (ap-southeast-2 follows the official endpoint table, which lists the regional host).
+    PolarDB: ``polardb.aliyuncs.com`` for the regions the SDK maps there, ``polardb.{region}.aliyuncs.com`` otherwise.
+    Bastionhost: the SDK's map (central or ``bastionhost.{region}.aliyuncs.com``), and for a region it does not map
+    the SDK's rule ``yundun-bastionhost.{region}.aliyuncs.com``.
     """
     if override:
         return override.replace('{service}', service).replace('{region}', region or '').rstrip('/')
     if service == 'polardb':
         host = 'polardb.aliyuncs.com' if region in _POLARDB_CENTRAL else 'polardb.%s.aliyuncs.com' % region
     elif service == 'bastionhost':
-        host = 'yundun-bastionhost.aliyuncs.com' if region in _BASTION_CENTRAL else 'bastionhost.%s.aliyuncs.com' % region
+        if region in _BASTION_CENTRAL:
+            host = 'yundun-bastionhost.aliyuncs.com'
+        elif region in _BASTION_REGIONAL:
+            host = 'bastionhost.%s.aliyuncs.com' % region
+        else:
+            host = 'yundun-bastionhost.%s.aliyuncs.com' % region
     else:
         raise ValueError('unknown Alibaba Cloud service %r' % service)
     return 'https://' + host
@@ -142,7 +168,7 @@ def classify(busy_codes):
         if code in busy_codes:
             return 'busy'
         # ServiceUnavailable / System.Busy do not prove that a write was not executed: like any 5xx they are
-        # retried for reads and for writes that are idempotent by nature only (DESIGN.md "Errors and retries")
+        # retried for reads and for writes that are idempotent by nature only (a write sent twice must not act twice)
         transient = code in TRANSIENT_CODES or code in UNAVAILABLE_CODES or (err.http_status or 0) >= 500
         if transient and (not is_write or is_idempotent):
             return 'transient'

@@ -33,17 +33,31 @@ EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 ALGORITHM = 'SDK-HMAC-SHA256'
 DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 
-# documented exceptions to https://{service}.{region}.myhuaweicloud.com
+# exceptions to https://{service}.{region}.myhuaweicloud.com in the official SDKs' region tables
+# (huaweicloudsdkddm DdmRegion, huaweicloudsdkdas DasRegion, huaweicloudsdkiam IamRegion)
 ENDPOINT_EXCEPTIONS = {
     ('ddm', 'eu-west-101'): 'https://ddm.eu-west-101.myhuaweicloud.eu',
     ('das', 'na-mexico-1'): 'https://das.la-south-2.myhuaweicloud.com',
+    ('iam', 'eu-west-101'): 'https://iam.eu-west-101.myhuaweicloud.eu',
 }
+
+# IAM (the project-id lookup) has a regional host only in these regions (the region tables of the IAM SDK and
+# of the SDK core); the SDK core sends every other region to the global host, and so does the collection.
+IAM_REGIONS = frozenset([
+    'ae-ad-1', 'af-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+    'cn-east-2', 'cn-east-3', 'cn-east-4', 'cn-east-5', 'cn-north-1', 'cn-north-2', 'cn-north-4', 'cn-north-9',
+    'cn-north-12', 'cn-south-1', 'cn-south-2', 'cn-southwest-2', 'eu-west-0', 'eu-west-101', 'la-north-2',
+    'la-south-2', 'me-east-1', 'my-kualalumpur-1', 'na-mexico-1', 'ru-moscow-1', 'sa-brazil-1', 'tr-west-1',
+])
+IAM_GLOBAL_ENDPOINT = 'https://iam.myhuaweicloud.com'
 
 
 def service_endpoint(service, region, override=None):
     """The base URL of a service: the override (with {service}/{region} filled in) or the public one."""
     if override:
         return override.replace('{service}', service).replace('{region}', region or '').rstrip('/')
+    if service == 'iam' and region not in IAM_REGIONS:
+        return IAM_GLOBAL_ENDPOINT
     return ENDPOINT_EXCEPTIONS.get((service, region), 'https://%s.%s.myhuaweicloud.com' % (service, region))
 
 
@@ -189,6 +203,8 @@ class HuaweiClient:
             if token:
                 hdrs['X-Security-Token'] = token
             hdrs.update(extra)
+            for name in [name for name, value in hdrs.items() if value is None]:
+                del hdrs[name]  # headers=dict(Name=None) sends none
             sign(method, full_path, query_string, hdrs, payload, access_key, secret_key)
             url = '%s://%s%s' % (split.scheme, split.netloc, full_path) + ('?' + query_string if query_string else '')
             return method.upper(), url, hdrs, payload
@@ -212,7 +228,9 @@ def resolve_project_id(params, transport, now=None):
     """The project id of ``region`` through IAM (KeystoneListProjects); fails on zero or several matches."""
     region = params.get('region')
     client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
-    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False)
+    # no Content-Type on this GET, as the SDK core's own project lookup sends it
+    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False,
+                          headers={'Content-Type': None})
     projects = [p for p in (data.get('projects') or []) if p.get('name') == region]
     if len(projects) != 1:
         found = ', '.join(sorted(p.get('id', '?') for p in projects)) or 'none'

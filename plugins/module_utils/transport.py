@@ -21,10 +21,10 @@ except ImportError as exc:  # pragma: no cover - exercised by the import sanity 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '0.1.0'  # = version in galaxy.yml (tests/unit/plugins/test_collection_version.py)
 USER_AGENT = 'dbgov.cloud-ansible/%s' % COLLECTION_VERSION
 
-# the only keys a failure result may carry (DESIGN.md "Secrets")
+# the only keys a failure result may carry: never a URL, a request body, a header or a raw response
 ERROR_FIELDS = ('msg', 'changed', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id',
                 'actions', 'failed_items', 'succeeded_items')
 

@@ -44,14 +44,16 @@ EXAMPLES = r'''
 - name: Fail when an account can write although it should not
   ansible.builtin.assert:
     that: acl.accounts | selectattr('name', 'in', read_only_accounts) | selectattr('role', 'eq', 'write') | list | length == 0
+  vars:
+    read_only_accounts: [bi_readonly, ops_monitor]
 
 - name: Look up one account with shared connection settings
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
   dbgov.cloud.dcs_acl_account_info:
-    instance_id: "{{ orders_cache_id }}"
+    instance_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
     account_name: svc_payments
   register: svc_payments
 '''
@@ -106,8 +108,8 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
-    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
+    accounts = module.service(dcs.AclInstance, params['instance_id']).accounts()
+    module.exit_info(accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
 
 
 def main():

@@ -117,8 +117,8 @@ def validate(params):
 
 def run(module):
     validate(module.params)
-    users = ddm.list_users(module.client('ddm'), module.params['instance_id'])
-    module.ansible.exit_json(changed=False, users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')))
+    users = module.service(ddm.DdmInstance, module.params['instance_id']).users()
+    module.exit_info(users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')))
 
 
 def main():

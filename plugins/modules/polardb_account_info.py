@@ -45,7 +45,7 @@ EXAMPLES = r'''
 - name: Every account of a cluster
   dbgov.cloud.polardb_account_info:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
   register: polardb_accounts
 
 - name: Find the privileged account before resetting it
@@ -55,13 +55,13 @@ EXAMPLES = r'''
   block:
     - name: Read the Super account
       dbgov.cloud.polardb_account_info:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_type: Super
       register: privileged
 
     - name: Reset its permissions
       dbgov.cloud.polardb_account_reset:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_name: "{{ privileged.accounts[0].account_name }}"
       when: privileged.accounts | length == 1
 '''
@@ -124,11 +124,10 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    client = module.client(polardb.SERVICE)
-    raw = polardb.list_accounts(client, params['cluster_id'], params.get('account_name'))
+    raw = module.service(polardb.PolarDBCluster, params['cluster_id']).accounts(params.get('account_name'))
     accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
                             AccountName=params.get('account_name'), AccountType=params.get('account_type'))
-    module.ansible.exit_json(changed=False, accounts=accounts)
+    module.exit_info(accounts=accounts)
 
 
 def main():

@@ -195,8 +195,9 @@ class HuaweiService(Service):
     }
 
     def __init__(self, name, error_style='error_code', error_extra=None, param_error=('APIGW.0201', 'Request error.')):
-        if error_style not in self.ERROR_STYLES:
-            raise ValueError(f'error_style must be one of {sorted(self.ERROR_STYLES)}')
+        # error_style: a key of ERROR_STYLES, or a function(ctx) -> key (a service whose API versions differ)
+        if not callable(error_style) and error_style not in self.ERROR_STYLES:
+            raise ValueError(f'error_style must be one of {sorted(self.ERROR_STYLES)} or a function of the request')
         super().__init__(name, param_error)
         self.error_style, self.error_extra = error_style, dict(error_extra or {})
         self.routes = []
@@ -233,7 +234,8 @@ class HuaweiService(Service):
         if isinstance(err, GatewayError):
             body = {'error_code': err.code, 'error_msg': err.message, 'request_id': ctx.request_id}
         else:
-            code_key, message_key = self.ERROR_STYLES[self.error_style]
+            style = self.error_style(ctx) if callable(self.error_style) else self.error_style
+            code_key, message_key = self.ERROR_STYLES[style]
             body = {code_key: err.code, message_key: err.message, **self.error_extra}
         body.update(err.extra)
         return body

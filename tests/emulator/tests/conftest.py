@@ -6,7 +6,11 @@
 ``emulator`` where a module runs many tests (the conformance tests); a module may override it to add controls.
 """
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,26 @@ import pytest
 TESTS_DIR = str(Path(__file__).resolve().parents[2])
 if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _collections_root():
+    """A directory holding ansible_collections/dbgov/cloud: the checkout's own parents when it already sits there
+    (CI copies it so), else a temporary directory with a symlink to the checkout."""
+    if REPO.parent.name == 'dbgov' and REPO.parents[1].name == 'ansible_collections':
+        return str(REPO.parents[2])
+    root = tempfile.mkdtemp(prefix='dbgov-collections-')
+    atexit.register(shutil.rmtree, root, True)
+    os.makedirs(os.path.join(root, 'ansible_collections', 'dbgov'))
+    os.symlink(str(REPO), os.path.join(root, 'ansible_collections', 'dbgov', 'cloud'))
+    return root
+
+
+# the tests that import the collection's own code (ansible_collections.dbgov.cloud.plugins...) find it here
+COLLECTIONS_ROOT = _collections_root()
+if COLLECTIONS_ROOT not in sys.path:
+    sys.path.insert(0, COLLECTIONS_ROOT)
 
 from emulator.core import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -1,16 +1,10 @@
 """Our clients (plugins/module_utils: HuaweiClient.request, AlibabaClient.call over a real Transport) against the live
 emulator, whose signature checks run the vendors' SDK signers: what we sign is accepted, a tampered SDK request is
-refused with the cloud's error, faults are retried (or not) as DESIGN.md says, IAM resolves the project id, and
+refused with the cloud's error, faults are retried (or not: a write only when it provably did not run), IAM resolves the project id, and
 error bodies become clear ApiErrors. Sleeps are recorded through RetryPolicy(sleep=...), never slept."""
 # pylint: disable=redefined-outer-name
 
-import atexit
-import os
 import random
-import shutil
-import sys
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,26 +14,7 @@ from emulator import clients
 from emulator.core import (ALIBABA_AK, ALIBABA_SK, ALIBABA_STS_AK, ALIBABA_STS_SK, ALIBABA_STS_TOKEN, HUAWEI_AK, HUAWEI_SK,
                            HUAWEI_STS_AK, HUAWEI_STS_SK, HUAWEI_STS_TOKEN, AlibabaService, HuaweiService)
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def _collections_root():
-    """A directory holding ansible_collections/dbgov/cloud: the checkout's own parents when it already sits there
-    (CI copies it so), else a temporary directory with a symlink to the checkout."""
-    if REPO.parent.name == 'dbgov' and REPO.parents[1].name == 'ansible_collections':
-        return str(REPO.parents[2])
-    root = tempfile.mkdtemp(prefix='dbgov-collections-')
-    atexit.register(shutil.rmtree, root, True)
-    os.makedirs(os.path.join(root, 'ansible_collections', 'dbgov'))
-    os.symlink(str(REPO), os.path.join(root, 'ansible_collections', 'dbgov', 'cloud'))
-    return root
-
-
-COLLECTIONS_ROOT = _collections_root()
-if COLLECTIONS_ROOT not in sys.path:
-    sys.path.insert(0, COLLECTIONS_ROOT)
-
-# pylint: disable=wrong-import-position
+# the collection's code is importable through tests/emulator/tests/conftest.py
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud  # noqa: E402
 from ansible_collections.dbgov.cloud.plugins.module_utils import transport as transport_module  # noqa: E402
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import RetryPolicy, Transport  # noqa: E402

@@ -19,7 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, HuaweiCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, diff_fields, wait_until,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ERROR_FIELDS, ApiError
 
@@ -358,13 +358,6 @@ def test_other_checks_name_the_option():
         check_length('description', 'x' * 300, 256)
     check_range('x', None, 0, 1)
     check_length('x', None, 1)
-
-
-def test_diff_fields_compares_lists_as_sets_and_ignores_none():
-    current = {'base_authority': ['SELECT', 'INSERT'], 'description': 'a', 'lifetime': 0}
-    assert diff_fields(current, {'base_authority': ['INSERT', 'SELECT'], 'description': None, 'lifetime': 0}) == []
-    changed = diff_fields(current, {'base_authority': ['SELECT'], 'description': 'b', 'databases': ['x']})
-    assert changed == ['base_authority', 'description', 'databases']
 
 
 def test_wait_until_is_bounded_and_backs_off():

@@ -202,28 +202,28 @@ def state_with(granted, authorized):
 
 def test_present_adds_only_what_is_missing():
     state = state_with(['1'], {'1': {'11'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'11', '12'}, '2': set()}, state, 'present', False)
+    detach, attach = bastionhost.compute_changes({'1': {'11', '12'}, '2': set()}, state, 'present', False)
     assert detach == [] and attach == [dict(database_id='1', account_ids=['12']), dict(database_id='2', account_ids=None)]
 
 
 def test_present_exclusive_revokes_accounts_on_listed_and_whole_unlisted_databases():
     state = state_with(['1', '2', '3'], {'1': {'11', '13'}, '2': set(), '3': {'31'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'11'}}, state, 'present', True)
+    detach, attach = bastionhost.compute_changes({'1': {'11'}}, state, 'present', True)
     assert attach == []
     assert detach == [dict(database_id='1', account_ids=['13']), dict(database_id='2', account_ids=None), dict(database_id='3', account_ids=None)]
 
 
 def test_absent_revokes_accounts_only_or_the_whole_database():
     state = state_with(['1', '3'], {'1': {'11', '13'}, '3': {'31'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'13', '12'}, '3': None, '4': None}, state, 'absent', False)
+    detach, attach = bastionhost.compute_changes({'1': {'13', '12'}, '3': None, '4': None}, state, 'absent', False)
     assert attach == [] and detach == [dict(database_id='1', account_ids=['13']), dict(database_id='3', account_ids=None)]
 
 
 def test_nothing_to_do():
     state = state_with(['1'], {'1': {'11'}})
-    assert bastion_db_access.compute_changes({'1': {'11'}}, state, 'present', True) == ([], [])
-    assert bastion_db_access.compute_changes({'1': set()}, state, 'present', False) == ([], [])
-    assert bastion_db_access.compute_changes({'1': {'12'}, '5': None}, state, 'absent', False) == ([], [])
+    assert bastionhost.compute_changes({'1': {'11'}}, state, 'present', True) == ([], [])
+    assert bastionhost.compute_changes({'1': set()}, state, 'present', False) == ([], [])
+    assert bastionhost.compute_changes({'1': {'12'}, '5': None}, state, 'absent', False) == ([], [])
 
 
 # ------------------------------------------------------------------ the module flow

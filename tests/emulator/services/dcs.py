@@ -502,9 +502,12 @@ def omit_read_policy(state, control, body):  # pylint: disable=unused-argument
             instance['omit_read_policy'] = omit
             changed.append(instance['instance_id'])
     return {'omit_read_policy': omit, 'instances': changed}
+
+
 @SERVICE.control('add_instances')
 def add_instances(state, control, body):  # pylint: disable=unused-argument
     """Append ``count`` generated instances to ``project_id`` (names ``prefix`` + number)."""
+    body = body or {}
     project_id, count = body.get('project_id'), body.get('count', 1)
     if not isinstance(project_id, str) or not project_id:
         raise ValueError('project_id is required')

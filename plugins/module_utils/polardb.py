@@ -270,7 +270,7 @@ def plan_reset(cluster, account_name, password=None):
 CLUSTERS_PAGE_SIZE = 100  # DescribeDBClusters accepts 30, 50 or 100 and answers with TotalRecordCount
 
 # API field -> view field of a DescribeDBClusters item
-CLUSTER_FIELDS = (
+LISTED_CLUSTER_FIELDS = (
     ('DBType', 'db_type'),
     ('DBVersion', 'db_version'),
     ('Engine', 'engine'),
@@ -290,7 +290,7 @@ def cluster_view(item, region):
     description is the name; tags as a dict."""
     view = dict(instance_id=item.get('DBClusterId'), cluster_id=item.get('DBClusterId'), name=item.get('DBClusterDescription'),
                 region=item.get('RegionId') or region, status=item.get('DBClusterStatus'), cloud='alibabacloud', service=SERVICE)
-    view.update((name, item.get(key)) for key, name in CLUSTER_FIELDS)
+    view.update((name, item.get(key)) for key, name in LISTED_CLUSTER_FIELDS)
     tags = (item.get('Tags') or {}).get('Tag') if isinstance(item.get('Tags'), dict) else item.get('Tags')
     view['tags'] = dict((t.get('Key'), t.get('Value')) for t in tags or [] if isinstance(t, dict))
     return view

@@ -31,9 +31,13 @@ Empty account lists
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     PartialFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'bastionhost'
 
@@ -570,11 +574,12 @@ def _db_label(state, database_id):
     return '%s (id %s)' % (name, database_id) if name else 'id %s' % database_id
 
 
-def compute_changes(want, state, desired_state, exclusive):
+def compute_changes(want, state, desired_state, exclusive, keep_database_grant=False):
     """The entries to detach and to attach: each ``{'database_id', 'account_ids': sorted list or None}``.
 
-    Never an empty account list: None means database-level, and a listed database is never detached whole
-    unless the task asked for exactly that (state=absent without accounts).
+    Never an empty account list: None means database-level. A listed database is detached whole when the task asked
+    for exactly that (state=absent without accounts), or when a revocation would leave the principal no account on it
+    (the database-level grant would stay behind) unless ``keep_database_grant``.
     """
     detach_entries, attach_entries = [], []
     for database_id in sorted(want, key=numeric_key):
@@ -585,6 +590,9 @@ def compute_changes(want, state, desired_state, exclusive):
             if wanted is None:
                 if granted:
                     detach_entries.append(dict(database_id=database_id, account_ids=None))
+            elif granted and not keep_database_grant and not held - wanted:
+                # no account of this database would remain: revoke the database-level grant too (one whole detach)
+                detach_entries.append(dict(database_id=database_id, account_ids=None))
             elif wanted & held:
                 detach_entries.append(dict(database_id=database_id, account_ids=_sorted(wanted & held)))
             continue
@@ -648,15 +656,18 @@ def plan_grants(bastion, principal, state, detach_entries, attach_entries):
                 sent['database_name'] = shown['database_name']
                 if 'account_names' in shown:
                     sent['account_names'] = shown['account_names']
-            plan.add(operation, _caller(bastion, principal, kind, operation, call_entries, public, outcome),
-                     target=principal.label(), databases=public)
+            action = plan.add(operation, None, target=principal.label(), databases=public)
+            action.call = _caller(bastion, principal, kind, operation, call_entries, public, outcome, action.params)
             predicted.apply(kind, call_entries)
     return plan, predicted, outcome
 
 
-def _caller(bastion, principal, kind, operation, entries, public, outcome):
+def _caller(bastion, principal, kind, operation, entries, public, outcome, shown_params):
     def call():
-        response = bastion.write(kind, principal, entries)
+        splits = []
+        response = write_splitting(lambda batch: bastion.write(kind, principal, batch), entries, splits)
+        if splits:
+            shown_params['split'] = splits  # the call was refused for its size and sent again in halves
         succeeded, failed = item_results(operation, entries, response)
         outcome.succeeded.extend(succeeded)
         outcome.failed.extend(failed)
@@ -668,3 +679,119 @@ def _caller(bastion, principal, kind, operation, entries, public, outcome):
                 shown['errors'] = errors
         return response.get('RequestId')
     return call
+
+
+# ---------------------------------------------------------------- a call refused for its size
+
+# The API page's "up to 10 databases and 10 database accounts" may mean 10 accounts per database (how the calls are
+# packed) or 10 accounts per call in all. A call the service refuses for a count or limit (InvalidParameter naming
+# it) was refused whole and wrote nothing: its batch is split in two and the halves are sent instead.
+_SIZE_WORDS = re.compile(r'at most|limit|exceed|maximum|too many|more than|no more than|up to', re.IGNORECASE)
+
+
+def refused_for_size(err):
+    """True when ``err`` is a whole-call InvalidParameter refusal whose message names a count or a limit."""
+    code, message = str(getattr(err, 'code', '') or ''), str(getattr(err, 'message', '') or '')
+    return code.startswith('InvalidParameter') and bool(re.search(r'\d', message)) and bool(_SIZE_WORDS.search(message))
+
+
+def _size(entries):
+    return dict(databases=len(entries), accounts=sum(len(e.get('account_ids') or []) for e in entries))
+
+
+def split_batch(entries):
+    """Two halves of a batch (by databases when it holds several, else the one database's accounts); None when it
+    cannot be split (one database-level entry or one account)."""
+    if len(entries) > 1:
+        middle = len(entries) // 2
+        return [entries[:middle], entries[middle:]]
+    accounts = entries[0].get('account_ids') if entries else None
+    if not accounts or len(accounts) < 2:
+        return None
+    return [[chunk] for chunk in chunk_entry(entries[0], -(-len(accounts) // 2))]
+
+
+def merge_responses(responses):
+    """One response from the responses of a split batch: the Results per database merged (a database whose accounts
+    were split appears once, with every account result, and with the first code that is not OK)."""
+    merged, order = {}, []
+    for response in responses:
+        for result in (response or {}).get('Results') or []:
+            database_id = str(result.get('DatabaseId'))
+            if database_id not in merged:
+                merged[database_id] = dict(result, DatabaseAccounts=list(result.get('DatabaseAccounts') or []))
+                order.append(database_id)
+                continue
+            known = merged[database_id]
+            known['DatabaseAccounts'].extend(result.get('DatabaseAccounts') or [])
+            if _is_ok(known.get('Code')) and not _is_ok(result.get('Code')):
+                known['Code'], known['Message'] = result.get('Code'), result.get('Message')
+    request_ids = [r.get('RequestId') for r in responses if r and r.get('RequestId')]
+    return dict(RequestId=', '.join(request_ids), Results=[merged[d] for d in order])
+
+
+def write_splitting(write, entries, splits):
+    """``write(entries)``; when the call is refused for its size, split the batch, write the halves (recursively) and
+    return the merged response. Every split is appended to ``splits`` (code, message, the refused size, the halves)."""
+    try:
+        return write(entries)
+    except ApiError as err:
+        halves = split_batch(entries) if refused_for_size(err) else None
+        if halves is None:
+            raise
+        splits.append(dict(code=err.code, message=err.message, request_id=err.request_id, halves=[_size(h) for h in halves],
+                           **_size(entries)))
+        return merge_responses([write_splitting(write, half, splits) for half in halves])
+
+
+# ---------------------------------------------------------------- discovery: the bastion hosts of one region
+
+# DescribeInstances documents PageSize with a default of 10 and no maximum; 50 stays within what the product's other
+# list calls accept (100), and the paging refuses a listing whose pages do not add up to TotalCount
+INSTANCES_PAGE_SIZE = 50
+
+INSTANCE_FIELDS = (
+    ('Description', 'description'),
+    ('ImageVersion', 'image_version'),
+    ('PlanCode', 'plan_code'),
+    ('Legacy', 'legacy'),
+    ('InternetEndpoint', 'internet_endpoint'),
+    ('IntranetEndpoint', 'intranet_endpoint'),
+    ('PublicNetworkAccess', 'public_network_access'),
+    ('VpcId', 'vpc_id'),
+    ('ResourceGroupId', 'resource_group_id'),
+    ('StartTime', 'start_time'),
+    ('ExpireTime', 'expire_time'),
+)
+
+
+def instance_view(item, region):
+    """The discovery view of a DescribeInstances item (the description is the name: a bastion host has no other)."""
+    view = dict(instance_id=item.get('InstanceId'), name=item.get('Description'), region=item.get('RegionId') or region,
+                status=item.get('InstanceStatus'), cloud='alibabacloud', service='bastionhost')
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    return view
+
+
+class InstanceCatalog:
+    """The bastion hosts of one region (DescribeInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self, tags=None, status=None):
+        params = {'RegionId': self.region}
+        if status:
+            params['InstanceStatus'] = status
+        if tags:
+            params['Tag'] = [dict(Key=key) if value is None else dict(Key=key, Value=value) for key, value in discovery.tag_pairs(tags)]
+
+        def fetch(number, size):
+            return self.client.call('DescribeInstances', dict(params, PageNumber=number, PageSize=size))
+        return discovery.number_pages(fetch, INSTANCES_PAGE_SIZE, lambda data: data.get('Instances'), 'TotalCount',
+                                      'bastionhost', 'DescribeInstances')
+
+    def views(self, name_pattern=None, tags=None, status=None):
+        return [instance_view(item, self.region) for item in self.list(tags, status)
+                if discovery.name_matches(item.get('Description'), name_pattern)]

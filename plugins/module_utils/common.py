@@ -197,7 +197,21 @@ def check_password(option, value, low, high, specials, forbid=(), classes=3, use
     if username and (username in value or username[::-1] in value):
         problems.append('must not contain the account name or the name reversed')
     if problems:
-        raise ValidationError('%s: the password %s' % (option, '; '.join(problems)))
+        raise ValidationError(_unmasked('%s: the password %s' % (option, '; '.join(problems)), option, value, problems))
+
+
+def _unmasked(text, option, value, problems):
+    """``text``, or when the secret ``value`` occurs in it (Ansible masks every occurrence of a no_log value, so a
+    password such as ``password`` would blank out the option name: ``********: the ******** must ...``), a wording
+    that avoids it."""
+    candidates = [text,
+                  'option %s: the value given %s' % (option.upper(), '; '.join(problems)),
+                  'option %s: the value given is not accepted (it is a word of this message); choose another' % option.upper(),
+                  'OPTION %s: VALUE REFUSED' % option.upper()]
+    for candidate in candidates:
+        if value not in candidate:
+            return candidate
+    return candidates[-1]
 
 
 def password_options():

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ModuleFailure, Plan, Service, api_view
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 
 SERVICE = 'das'
 
@@ -39,8 +40,12 @@ INSTANCE_FIELDS = (
 )
 
 
-def _headers(language):
-    return {'X-Language': language} if language else None
+def _headers(language, json_body=False):
+    # login/logoff: the SDK's DasClient sends their bodies as "application/json" (no charset), and so do we
+    headers = {'Content-Type': 'application/json'} if json_body else {}
+    if language:
+        headers['X-Language'] = language
+    return headers or None
 
 
 def list_cloud_dba_instances(client, datastore_type, language=None, deadline=None):
@@ -49,7 +54,7 @@ def list_cloud_dba_instances(client, datastore_type, language=None, deadline=Non
     for _page in range(MAX_PAGES):
         data = client.request('GET', '/v3/{project_id}/instances', 'ListCloudDbaInstances',
                               query={'datastore_type': datastore_type, 'offset': offset, 'limit': LIST_PAGE_SIZE},
-                              headers=_headers(language), busy_codes=RETRY_CODES, deadline=deadline)
+                              headers=_headers(language), busy_codes=RETRY_CODES, deadline=deadline, expect=('instance_list',))
         page = data.get('instance_list') or []
         instances.extend(page)
         offset += len(page)
@@ -71,7 +76,7 @@ def find_instance(client, instance_id, datastore_type, language=None, deadline=N
 def login_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
     """LoginBuiltInAccount; returns the ``db_user_id`` DAS answers with."""
     data = client.request('POST', '/v3/{project_id}/instances/%s/login-built-in-account' % instance_id, 'LoginBuiltInAccount',
-                          body={'datastore_type': datastore_type}, headers=_headers(language),
+                          body={'datastore_type': datastore_type}, headers=_headers(language, json_body=True),
                           busy_codes=RETRY_CODES, deadline=deadline)
     return data.get('db_user_id')
 
@@ -79,7 +84,7 @@ def login_builtin_account(client, instance_id, datastore_type, language=None, de
 def logoff_builtin_account(client, instance_id, datastore_type, language=None, deadline=None):
     """LogoffBuiltInAccount (HTTP 200 with an empty body)."""
     client.request('POST', '/v3/{project_id}/instances/%s/logoff-built-in-account' % instance_id, 'LogoffBuiltInAccount',
-                   body={'datastore_type': datastore_type}, headers=_headers(language),
+                   body={'datastore_type': datastore_type}, headers=_headers(language, json_body=True),
                    busy_codes=RETRY_CODES, deadline=deadline)
 
 
@@ -134,3 +139,33 @@ def plan_builtin_account(instance, state):
     before = account_view(instance.resource_id, instance.datastore_type, 'unknown')
     after = account_view(instance.resource_id, instance.datastore_type, state)
     return plan, before, after
+
+
+# --- discovery: the instances DAS manages in one region ---------------------------------------------
+
+# datastore types the Cloud-DBA list accepts (the list call; the built-in account calls take MySQL only)
+LIST_DATASTORE_TYPES = ('MySQL', 'PostgreSQL', 'SQLServer', 'TaurusDB')
+
+
+def discovery_view(item, region, datastore_type):
+    """The discovery view of a Cloud-DBA instance: the identifying fields, DAS's own, the datastore type listed."""
+    view = normalize_instance(item)
+    view.update(region=region, datastore_type=datastore_type, cloud='huaweicloud', service=SERVICE)
+    return view
+
+
+class InstanceCatalog:
+    """The instances DAS manages in one region (ListCloudDbaInstances, every page of every datastore type)."""
+
+    def __init__(self, client, region, language=None):
+        self.client = client
+        self.region = region
+        self.language = language
+
+    def views(self, datastore_types, name_pattern=None):
+        views = []
+        for datastore_type in datastore_types:
+            for item in list_cloud_dba_instances(self.client, datastore_type, language=self.language):
+                if discovery.name_matches(item.get('instance_name'), name_pattern):
+                    views.append(discovery_view(item, self.region, datastore_type))
+        return views

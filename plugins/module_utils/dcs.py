@@ -20,6 +20,7 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     DIFF_CHANGED, SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, api_view, drift_of, check_length, check_password, check_range,
     password_to_set, pattern_check,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'dcs'
@@ -32,8 +33,9 @@ ID_PATTERN = r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}'
 ID_RULE = '1 to 64 letters, digits, "-" or "_"'
 NAME_PATTERN = r'[A-Za-z][A-Za-z0-9_-]{0,63}'
 NAME_RULE = '1 to 64 characters, starts with a letter, only letters, digits, "-" and "_"'
-# SDK and API page list; a newer page also lists ' and ", refused here until confirmed (see the modules' notes)
-PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+|{},<.>/?'
+# the SDK's CreateAclAccount / ResetAclAccountPassWord field docs (with the backslash); a newer API page also lists
+# ' and ", refused here until confirmed (see the modules' notes)
+PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+\\|{},<.>/?'
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 DESCRIPTION_MAX = 1024
 DEFAULT_TYPE = 'default'
@@ -56,6 +58,8 @@ FAILED_STATUSES = {
     'delete': frozenset(('DELETEFAILED', 'ERROR')),
 }
 FAILED_ACCOUNT_STATUSES = frozenset(('ERROR', 'CREATEFAILED', 'DELETEFAILED'))
+# account statuses of a change still in progress: what the list shows then is not the end state
+SETTLING_STATUSES = frozenset(('CREATING', 'UPDATING', 'DELETING'))
 # polling: first poll right after the write, then 1 s, 1.5 s, 2.25 s ... up to 10 s between reads
 POLL_INTERVAL = 1.0
 POLL_MAX_INTERVAL = 10.0
@@ -89,7 +93,7 @@ def check_wait_timeout(option, value):
 
 def list_accounts(client, instance_id):
     """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
-    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts')
+    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts', expect=('accounts',))
     return data.get('accounts') or []
 
 
@@ -155,14 +159,31 @@ def select(accounts, name=None, account_id=None):
     return None
 
 
-def role_changes(view, role=None, read_policy=None):
-    """The role-change body: only the fields that are given and differ from ``view``."""
+def read_policy_reported(account):
+    """True when the API account carries ``account_read_policy`` (the API reference lists it, the SDK's model does not)."""
+    return 'account_read_policy' in (account or {})
+
+
+def role_changes(view, role=None, read_policy=None, policy_reported=True):
+    """The role-change body: only the fields that are given and differ from ``view``.
+
+    A read policy the list does not report cannot be compared: it is sent only together with a role change (the
+    call is made anyway), never alone, so that a run that changes nothing else plans nothing.
+    """
     body = {}
     if role is not None and role != view.get('role'):
         body['account_role'] = role
-    if read_policy is not None and read_policy != view.get('read_policy'):
+    if read_policy is not None and (read_policy != view.get('read_policy') if policy_reported else body):
         body['account_read_policy'] = read_policy
     return body
+
+
+def read_policy_warning(current, read_policy, instance_id):
+    """The warning of a run that asks for a read policy the account list does not report (once per run), else None."""
+    if read_policy is None or current is None or read_policy_reported(current):
+        return None
+    return ('DCS instance %s does not report account_read_policy for its ACL accounts, so read_policy cannot be verified '
+            'there; it is sent only together with a role change or on create' % instance_id)
 
 
 def apply_role_changes(view, body):
@@ -223,6 +244,25 @@ class AclInstance(Service):
         if self.latest is not None:
             return account_view(self.latest)
         return account_view(self.find(name, account_id))
+
+    def settled(self, account, name=None, account_id=None):
+        """``account``, or, while a change on it is still in progress (e.g. an earlier run's role change whose answer was
+        lost), the account once that change ended, bounded by ``wait_timeout``: a plan made against an UPDATING account
+        would trust values that may still be reverted."""
+        if account is None or account.get('status') not in SETTLING_STATUSES:
+            return account
+        seen = {'account': account}
+
+        def probe():
+            seen['account'] = self.find(name, account_id)
+            return seen['account'] is None or seen['account'].get('status') not in SETTLING_STATUSES
+
+        self._wait(probe)
+        if seen['account'] is not None and seen['account'].get('status') in SETTLING_STATUSES:
+            raise ApiError(SERVICE, 'ListAclAccounts', None, 'AccountNotSettled',
+                           'ACL account %r is still %s after %s s (wait_timeout): an earlier change has not ended; try again later'
+                           % (account.get('account_name'), seen['account'].get('status'), self.wait_timeout))
+        return seen['account']
 
     def ensure_running(self):
         """Once per run, before the first write: the instance must be RUNNING (waits while it is busy)."""
@@ -403,7 +443,7 @@ def _plan_update(acl, current, params):
     plan = Plan()
     before = account_view(current)
     account_id, name = before['id'], before['name']
-    body = role_changes(before, params['role'], params['read_policy'])
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
     after = apply_role_changes(before, body)
     description = params['description']
     password = password_to_set(params)
@@ -445,7 +485,7 @@ def plan_role(acl, current, params):
     """dcs_acl_role: (plan, before, predicted after) bringing the role and read policy of ``current`` to ``params``."""
     plan = Plan()
     before = account_view(current)
-    body = role_changes(before, params['role'], params['read_policy'])
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
     after = apply_role_changes(before, body)
     if body:
         if before['type'] == DEFAULT_TYPE:
@@ -517,3 +557,71 @@ def settle_expectations(items):
             expect = dict(account_role=item.after.get('role'), account_read_policy=item.after.get('read_policy'))
             expected[item.name] = dict((k, v) for k, v in expect.items() if v is not None)
     return expected
+
+
+# --- discovery: the DCS instances of one region -----------------------------------------------------
+
+INSTANCES_PATH = '/v2/{project_id}/instances'
+INSTANCE_PAGE_LIMIT = 1000  # documented maximum of "Querying All DCS Instances" (default 10)
+# ACL accounts are documented for Redis 4.0 and 5.0; the list's features.support_acl decides when present
+ACL_MIN_VERSION = 4.0
+TAG_SEPARATORS = ',='  # the list API's tags filter is "key=value,key=value"
+
+# API field -> view field of a listed instance (InstanceListInfo)
+INSTANCE_FIELDS = (
+    ('engine', 'engine'),
+    ('engine_version', 'engine_version'),
+    ('spec_code', 'spec_code'),
+    ('capacity', 'capacity'),
+    ('ip', 'ip'),
+    ('port', 'port'),
+    ('domain_name', 'domain_name'),
+    ('no_password_access', 'no_password_access'),
+    ('enterprise_project_id', 'enterprise_project_id'),
+    ('description', 'description'),
+    ('created_at', 'created_at'),
+    ('sub_status', 'sub_status'),
+)
+
+
+def acl_support(item):
+    """(supported, source): the list's ``features.support_acl`` when it has one, else the documented engine rule."""
+    features = item.get('features')
+    if isinstance(features, dict) and isinstance(features.get('support_acl'), bool):
+        return features['support_acl'], 'features'
+    try:
+        version = float(item.get('engine_version'))
+    except (TypeError, ValueError):
+        version = 0.0
+    return (item.get('engine') or '').lower() == 'redis' and version >= ACL_MIN_VERSION, 'engine_version'
+
+
+def instance_view(item, region):
+    """The discovery view of a listed DCS instance, with ``acl_supported`` and the tags as a dict."""
+    view = dict(instance_id=item.get('instance_id'), name=item.get('name'), region=region, status=item.get('status'),
+                cloud='huaweicloud', service=SERVICE)
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    view['acl_supported'], view['acl_supported_from'] = acl_support(item)
+    view['tags'] = dict((t.get('key'), t.get('value')) for t in item.get('tags') or [] if isinstance(t, dict))
+    return view
+
+
+class InstanceCatalog:
+    """The DCS instances of one region (ListInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self, tags=None):
+        query = {}
+        if tags:
+            query['tags'] = ','.join(key if value is None else '%s=%s' % (key, value) for key, value in discovery.tag_pairs(tags))
+
+        def fetch(offset, limit):
+            return self.client.request('GET', INSTANCES_PATH, 'ListInstances', query=dict(query, offset=offset, limit=limit))
+        return discovery.offset_pages(fetch, INSTANCE_PAGE_LIMIT, 'instances', 'instance_num', SERVICE, 'ListInstances')
+
+    def views(self, name_pattern=None, tags=None):
+        return [instance_view(item, self.region) for item in self.list(tags)
+                if discovery.name_matches(item.get('name'), name_pattern)]

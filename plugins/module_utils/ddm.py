@@ -20,6 +20,7 @@ import functools
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, drift_of, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'ddm'
@@ -94,7 +95,7 @@ def list_users(client, instance_id):
     users, offset = [], 0
     while True:
         data = client.request('GET', USERS_PATH % path_segment(instance_id), 'ListDdmUsers',
-                              query={'offset': offset, 'limit': PAGE_LIMIT})
+                              query={'offset': offset, 'limit': PAGE_LIMIT}, expect=('users',))
         page = data.get('users') or []
         users.extend(page)
         total = data.get('total')
@@ -331,3 +332,48 @@ def plan_users(params, current_users, instance):
 def reread_users(instance):
     """The end state of the whole instance in one read: ``{name: view}``."""
     return dict((user.get('name'), normalize_user(user)) for user in instance.users())
+
+
+# --- discovery: the DDM instances of one region -----------------------------------------------------
+
+INSTANCES_PATH = '/v1/{project_id}/instances'
+INSTANCE_PAGE_LIMIT = 128  # documented maximum of "Querying DDM Instances" (default 10)
+
+# API field -> view field of a listed instance (ShowInstanceBeanResponse)
+INSTANCE_FIELDS = (
+    ('engine_version', 'engine_version'),
+    ('project_id', 'project_id'),
+    ('enterprise_project_id', 'enterprise_project_id'),
+    ('available_zone', 'available_zone'),
+    ('node_count', 'node_count'),
+    ('node_status', 'node_status'),
+    ('access_ip', 'access_ip'),
+    ('access_port', 'access_port'),
+    ('vpc_id', 'vpc_id'),
+    ('created', 'created'),
+    ('updated', 'updated'),
+)
+
+
+def instance_view(item, region):
+    """The discovery view of a listed DDM instance: the identifying fields every service shares, then DDM's own."""
+    view = dict(instance_id=item.get('id'), name=item.get('name'), region=region, status=item.get('status'),
+                cloud='huaweicloud', service=SERVICE)
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    return view
+
+
+class InstanceCatalog:
+    """The DDM instances of one region (ListInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self):
+        def fetch(offset, limit):
+            return self.client.request('GET', INSTANCES_PATH, 'ListInstances', query={'offset': offset, 'limit': limit})
+        return discovery.offset_pages(fetch, INSTANCE_PAGE_LIMIT, 'instances', 'total_record', SERVICE, 'ListInstances')
+
+    def views(self, name_pattern=None):
+        return [instance_view(item, self.region) for item in self.list() if discovery.name_matches(item.get('name'), name_pattern)]

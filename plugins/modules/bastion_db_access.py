@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_db_access
 short_description: Manage the database-account grants of an Alibaba Cloud Bastionhost user or user group
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes the databases and database accounts that a Bastionhost user (or user group) is authorized to use
     match what the task declares.
@@ -70,6 +70,17 @@ options:
       - Not allowed with O(state=absent).
     type: bool
     default: false
+  keep_database_grant:
+    description:
+      - With O(state=absent) and accounts listed. Granting accounts of a database also authorizes the database
+        itself, and revoking the accounts alone would leave that database-level grant behind (the user stays
+        authorized on a database with no account). By default (V(false)) a revocation that leaves no account of a
+        database to the principal also revokes the database (least privilege), in the same detach call.
+      - V(true) keeps the database-level grant (revokes only the listed accounts).
+      - The other direction is always explicit. O(state=present) with accounts grants the database too, and
+        O(state=absent) without accounts revokes the database with all its accounts.
+    type: bool
+    default: false
 notes:
   - Only grants made directly to the user (or group) are managed. Whether C(ListDatabaseAccountsForUser) also reports
     grants a user inherits through a user group is UNVERIFIED; to manage a group's grants use O(user_group_id) or
@@ -80,6 +91,10 @@ notes:
     state and retries only what is still missing.
   - Grants are revoked before new ones are made, so an interrupted run never leaves more access than either state.
   - Attach and detach calls are safe to repeat, so transient server errors are retried for them as for reads.
+  - A call carries at most 10 databases with at most 10 accounts each. The API page's "up to 10 databases and 10
+    database accounts" may also mean 10 accounts per call in all (UNVERIFIED); when the service refuses a call for its
+    size (C(InvalidParameter) naming a count or limit), that call wrote nothing, so the module splits its batch in
+    two, sends the halves (splitting again if needed) and lists each split under C(params.split) of that action.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
@@ -196,6 +211,9 @@ actions:
     - The Attach/Detach calls planned (check mode) or made, in order. Each call's C(params.databases) lists what
       it carried; an entry without C(account_ids) is database-level. After a call each entry has C(result)
       (V(ok) or V(failed)) and, when failed, C(errors) with the per-item codes.
+    - When the service refused the call for its size and the batch was sent again in halves, C(params.split) lists
+      each refusal (C(code), C(message), C(request_id), the refused C(databases) and C(accounts) counts, and the
+      C(halves) sent instead).
   returned: always
   type: list
   elements: dict
@@ -301,6 +319,7 @@ def main():
             )),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
+            keep_database_grant=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
         mutually_exclusive=[bastionhost.PRINCIPAL_OPTIONS],
@@ -316,7 +335,7 @@ def run(module):
     principal = bastion.principal(params)
     state, involved = bastion.read_for(principal, items, params['exclusive'])
     want = bastionhost.resolve_accounts(items, state, params['state'])
-    detach, attach = bastionhost.compute_changes(want, state, params['state'], params['exclusive'])
+    detach, attach = bastionhost.compute_changes(want, state, params['state'], params['exclusive'], params['keep_database_grant'])
     plan, predicted, outcome = bastionhost.plan_grants(bastion, principal, state, detach, attach)
     # the re-read raises PartialFailure (failed_items, succeeded_items) when an item failed
     module.finish(plan, state.view(involved), predicted.view(involved), key='grants',

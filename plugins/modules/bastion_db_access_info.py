@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_db_access_info
 short_description: List the database-account grants of an Alibaba Cloud Bastionhost user or user group
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the databases a Bastionhost user (or user group) is authorized for, each with its authorized
     database accounts.
@@ -48,6 +48,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+instance_id:
+  description: The bastion host instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: bastionhost-cn-st220aw0a0c
+  version_added: 1.0.0
 principal:
   description: The user or user group.
   returned: success
@@ -157,7 +169,8 @@ def run(module):
     validate(params)
     bastion = module.service(bastionhost.BastionInstance, params['instance_id'])
     principal = bastion.principal(params)
-    module.exit_info(principal=principal.view(), databases=bastionhost.databases_view(bastion.read_state(principal)))
+    module.exit_info(principal=principal.view(), databases=bastionhost.databases_view(bastion.read_state(principal)),
+                     region=params['region'], instance_id=params['instance_id'])
 
 
 if __name__ == '__main__':

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: das_builtin_account
 short_description: Log the Huawei Cloud DAS built-in account of a database instance in or out
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Logs the built-in (C(clouddba)) account that Huawei Cloud DAS (Data Admin Service) uses on a database instance
     in (C(POST .../login-built-in-account)) or out (C(POST .../logoff-built-in-account)).

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_account
 short_description: Manage Huawei Cloud DCS (Redis) ACL accounts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates and deletes the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance,
     with their role, read policy, description and password.
@@ -111,8 +111,11 @@ options:
 notes:
   - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
     errors; RV(account.password) shows V(<changed>) when the run sets it.
-  - Password special characters are those of the vendor SDK and API pages; one newer page also lists C(') and
-    C("), which are refused here until confirmed (UNVERIFIED).
+  - Password special characters are those of the vendor SDK's field documentation (which includes the backslash C(\));
+    one newer API page also lists C(') and C("), which are refused here until confirmed (UNVERIFIED).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list of the instance does not report it, O(read_policy) cannot be verified; the module then sends it only
+    together with a role change or on create, warns once, and does not report a change for it alone.
   - Before its first write the module reads the instance once and requires it to be C(RUNNING) (it waits while the
     instance is busy). A run that changes nothing makes exactly one call (the account list); check mode never writes
     and never reads the instance.
@@ -125,7 +128,7 @@ notes:
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:create), C(dcs:aclaccount:modify) and
     C(dcs:aclaccount:delete) as used, and read access to the instance.
   - "O(password) rules: 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
-    characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not contain the account
+    characters C(`~!@#$%^&*()-_=+\\|{},<.>/?); no other characters (in particular no C(:)), and it must not contain the account
     name forwards or backwards."
   - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
     to one account (password and role), it waits between them even with O(wait=false).
@@ -345,6 +348,8 @@ def run(module):
     plan, before, after = dcs.plan_account(acl, current, params)
     if not plan and params['state'] == 'present' and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if params['state'] == 'present' and dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
 
     def reread():
         if params['state'] == 'absent':

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_role
 short_description: Set the role and read policy of a Huawei Cloud DCS (Redis) ACL account
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the role (V(read) or V(write)) and, optionally, the read policy of an existing ACL account of a Huawei Cloud
     DCS (Distributed Cache Service) Redis instance, idempotently.
@@ -58,8 +58,10 @@ notes:
   - The API answers a role change with a job ID, but whether that job can be queried (C(GET /v2/{project_id}/jobs/{job_id}))
     is not documented (UNVERIFIED), so the module waits on the account status instead; only when the change ends in
     C(ERROR) does it try the job once, for the failure reason.
-  - When the API does not report C(account_read_policy) for an account, the module cannot compare it and sends O(read_policy)
-    whenever it is set (a change is reported on every run).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list does not report it, the module cannot compare O(read_policy); it sends it only together with a role
+    change, warns once that it cannot be verified, and does not report a change for the read policy alone (so a
+    re-run writes nothing).
   - The C(default) account (type C(default)) belongs to the instance; whether the ACL APIs may change it is not
     documented (UNVERIFIED), so the module refuses to change it and only reports it when it already matches.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:modify) (C(dcs:aclaccount:modifyRole)) and
@@ -189,12 +191,14 @@ def run(module):
     validate(params)
     acl = module.service(dcs.AclInstance, params['instance_id'])
     accounts = acl.accounts()
-    current = dcs.select(accounts, params['account_name'], params['account_id'])
+    current = acl.settled(dcs.select(accounts, params['account_name'], params['account_id']), params['account_name'], params['account_id'])
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
     plan, before, after = dcs.plan_role(acl, current, params)
     if not plan and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),
                   job_id=lambda: acl.job_id)
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ddm_user
 short_description: Manage an account of a Huawei Cloud DDM instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, change or delete one account of a Huawei Cloud DDM (Distributed Database Middleware) instance
     with the DDM V3 account API.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account_info
 short_description: List the database accounts of a PolarDB cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the accounts of a PolarDB cluster with C(DescribeAccounts), every page (C(PageSize=100) until a short page,
     since the API reports no total), optionally filtered by name and type.
@@ -67,6 +67,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+cluster_id:
+  description: The cluster the module read (O(cluster_id)).
+  returned: success
+  type: str
+  sample: pc-bp1orders0prod01
+  version_added: 1.0.0
 accounts:
   description: The accounts that match the filters, sorted by name.
   returned: success
@@ -127,7 +139,7 @@ def run(module):
     raw = module.service(polardb.PolarDBCluster, params['cluster_id']).accounts(params.get('account_name'))
     accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
                             AccountName=params.get('account_name'), AccountType=params.get('account_type'))
-    module.exit_info(accounts=accounts)
+    module.exit_info(accounts=accounts, region=params['region'], cluster_id=params['cluster_id'])
 
 
 def main():

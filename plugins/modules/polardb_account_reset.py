@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account_reset
 short_description: Reset the permissions of the privileged account of a PolarDB for MySQL cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Calls the PolarDB C(ResetAccount) API, which restores the permissions of the privileged (C(Super)) account of a
     PolarDB for MySQL cluster, for example after its grants were revoked by accident. It can set the account's

@@ -120,6 +120,7 @@ class CapturingTransport:
         self.sent = []
         self.answer = {} if answer is None else answer
 
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):  # pylint: disable=unused-argument
+    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None,  # pylint: disable=unused-argument
+             body_error=None):
         self.sent.append(build())
         return 200, {}, self.answer

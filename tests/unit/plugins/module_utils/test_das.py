@@ -101,10 +101,10 @@ def test_login_and_logoff_requests():
     login, logoff = client.requests
     assert login['method'] == 'POST' and login['path'] == '/v3/{project_id}/instances/%s/login-built-in-account' % iid
     assert login['operation'] == 'LoginBuiltInAccount' and login['body'] == {'datastore_type': 'MySQL'}
-    assert login['headers'] == {'X-Language': 'en-us'} and login['busy_codes'] == ('DAS.200002',)
+    assert login['headers'] == {'X-Language': 'en-us', 'Content-Type': 'application/json'} and login['busy_codes'] == ('DAS.200002',)
     assert logoff['method'] == 'POST' and logoff['path'] == '/v3/{project_id}/instances/%s/logoff-built-in-account' % iid
     assert logoff['operation'] == 'LogoffBuiltInAccount' and logoff['body'] == {'datastore_type': 'MySQL'}
-    assert logoff['headers'] is None
+    assert logoff['headers'] == {'Content-Type': 'application/json'}
 
 
 def test_account_view():

@@ -256,11 +256,29 @@ def test_check_mode_reads_but_never_writes_or_rereads(cloud, run_module):
     assert res.result['actions'][0]['status'] == 'planned'
 
 
-def test_revoke_one_account_sends_only_that_account(cloud, run_module):
-    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
+def test_revoke_one_account_sends_only_that_account_with_keep_database_grant(cloud, run_module):
+    res = run_module(user_name='asmith', state='absent', keep_database_grant=True,
+                     databases=[dict(database_name='orders', account_names=['dba_admin'])])
     assert res.result['changed']
     assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [('DetachDatabaseAccountsFromUser', [dict(DatabaseId='1', DatabaseAccountIds=['13'])])]
     assert cloud.grants[('user', '2')]['1'] == set()        # the database-level grant stays
+
+
+def test_revoking_the_last_account_revokes_the_database_too(cloud, run_module):
+    """Least privilege: (bug fixed) revoking a user's only account on a database left the user authorized on it."""
+    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
+    assert not res.failed and res.result['changed']
+    assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [('DetachDatabaseAccountsFromUser', [dict(DatabaseId='1')])]
+    assert '1' not in cloud.grants[('user', '2')]
+    assert [g for g in res.result['grants'] if g['database_id'] == '1'][0]['authorized'] is False
+
+
+def test_absent_with_accounts_and_keep_database_grant():
+    state = state_with(['1', '2'], {'1': {'11'}, '2': set()})
+    assert bastionhost.compute_changes({'1': {'11'}, '2': {'21'}}, state, 'absent', False) == (
+        [dict(database_id='1', account_ids=None), dict(database_id='2', account_ids=None)], [])
+    assert bastionhost.compute_changes({'1': {'11'}, '2': {'21'}}, state, 'absent', False, keep_database_grant=True) == (
+        [dict(database_id='1', account_ids=['11'])], [])
 
 
 def test_exclusive_detaches_exactly_the_others(cloud, run_module):

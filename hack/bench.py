@@ -236,13 +236,7 @@ def main():
         table = '\n'.join(lines)
         summary = ('N = %d, %d runs per playbook (median), t(0) runs: %s; total %.0f s; load average before %s, after %s'
                    % (args.n, args.runs, ', '.join('%.2f' % t for t in times[('empty', 0)]), total, load_before, load_after))
-        print()
-        print(table)
-        print()
-        print(summary)
-        print('machine: %s' % json.dumps(facts))
-        if args.markdown:
-            Path(args.markdown).write_text(table + '\n\n' + summary + '\n')
+        emit(args, table, summary, facts)
         if args.json:
             Path(args.json).write_text(json.dumps({'n': args.n, 'runs_per_case': args.runs, 'rows': rows, 'facts': facts,
                                                    'load_before': load_before, 'load_after': load_after,
@@ -259,6 +253,17 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def emit(args, table, summary, facts):
+    """Print the table, the summary and the machine; write the markdown file when asked."""
+    print()
+    print(table)
+    print()
+    print(summary)
+    print('machine: %s' % json.dumps(facts))
+    if args.markdown:
+        Path(args.markdown).write_text(table + '\n\n' + summary + '\n')
+
+
 def fleet(args, tmp, url, env, playbook_bin):
     """--fleet: the roles over generated estates (hack/bench_fleet.py), 50 uri tasks in the same run."""
     sys.path.insert(0, str(REPO / 'hack'))
@@ -269,13 +274,7 @@ def fleet(args, tmp, url, env, playbook_bin):
     facts, load_before, started = machine_facts(), loadavg(), time.time()
     rows, table = bench_fleet.run(bench, sizes, args.forks, args.fleet_first_max)
     summary = 'total %.0f s; load average before %s, after %s; %s cores' % (time.time() - started, load_before, loadavg(), os.cpu_count())
-    print()
-    print(table)
-    print()
-    print(summary)
-    print('machine: %s' % json.dumps(facts))
-    if args.markdown:
-        Path(args.markdown).write_text(table + '\n\n' + summary + '\n')
+    emit(args, table, summary, facts)
     if args.json:
         Path(args.json).write_text(json.dumps({'sizes': sizes, 'forks': args.forks, 'rows': rows, 'facts': facts,
                                                'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, indent=1))

@@ -143,6 +143,7 @@ def main():
     ap.add_argument('--markdown', help='write the markdown table here')
     ap.add_argument('--fleet', help='fleet mode: comma-separated estate sizes in instances (e.g. 10,50,200; hack/bench_fleet.py)')
     ap.add_argument('--forks', type=int, default=4, help='fleet mode: forks of the access_baseline runs (default 4)')
+    ap.add_argument('--fleet-skip', help='fleet mode: comma-separated substrings of run names to leave out (e.g. "offboard,forks=1")')
     ap.add_argument('--fleet-first-max', type=int, help='fleet mode: measure first runs only up to this size (larger estates are '
                     'seeded converged)')
     args = ap.parse_args()
@@ -269,7 +270,8 @@ def fleet(args, tmp, url, env, playbook_bin):
     sys.path.insert(0, str(REPO / 'hack'))
     import bench_fleet  # pylint: disable=import-outside-toplevel
     bench = argparse.Namespace(url=url, env=env, tmp=tmp, playbook_bin=playbook_bin, http_json=http_json, loadavg=loadavg,
-                               playbook=playbook, HW_DEFAULTS=HW_DEFAULTS)
+                               playbook=playbook, HW_DEFAULTS=HW_DEFAULTS,
+                               skip=[w for w in (args.fleet_skip or '').split(',') if w])
     sizes = [int(s) for s in args.fleet.split(',')]
     facts, load_before, started = machine_facts(), loadavg(), time.time()
     rows, table = bench_fleet.run(bench, sizes, args.forks, args.fleet_first_max)

@@ -137,7 +137,10 @@ def count_results(stdout):
 
 
 def run_case(bench, label, args, expect_changed, expect_writes=None):
-    """Run ansible-playbook ``args``; return the measured row (exits on failure or on an unexpected change)."""
+    """Run ansible-playbook ``args``; return the measured row (exits on failure or on an unexpected change), or None
+    when ``label`` matches one of ``bench.skip`` (substrings)."""
+    if any(word in label for word in getattr(bench, 'skip', None) or ()):
+        return None
     mark = bench.http_json(bench.url + '/_emulator/log?since=999999999')['last_seq']
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
@@ -208,6 +211,7 @@ def run(bench, sizes, forks, first_max=None):
                              expect_writes=0))
         rows.append(run_case(bench, 'review, %d instances' % n, [str(books['review'])], None, expect_writes=0))   # writes its reports: changed
         rows.append(run_case(bench, 'offboard, %d instances' % n, [str(books['offboard'])], True, expect_writes=n))
+    rows = [row for row in rows if row is not None]
     return rows, markdown(rows, sizes, forks)
 
 

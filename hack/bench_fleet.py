@@ -20,12 +20,10 @@ callback, one per host and loop item). The goals of the issue are printed as rat
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 ACCOUNTS = 20
 PROJECT = 'e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71'
@@ -87,9 +85,8 @@ def inventory(n, url):
     for i in range(n // 2):
         hosts['ddm-fleet-%03d' % i] = {'access_baseline_document': {'huaweicloud': {'ddm': [declared_ddm(i)]}}}
         hosts['redis-fleet-%03d' % i] = {'access_baseline_document': {'huaweicloud': {'dcs': [declared_dcs(i)]}}}
-    return {'fleet': {'hosts': hosts, 'vars': {'ansible_connection': 'local',
-                                                 'ansible_python_interpreter': '{{ ansible_playbook_python }}',
-                                                 'emulator_url': url}}}
+    variables = {'ansible_connection': 'local', 'ansible_python_interpreter': '{{ ansible_playbook_python }}', 'emulator_url': url}
+    return {'fleet': {'hosts': hosts, 'vars': variables}}
 
 
 def hw_defaults(defaults, project=True):

@@ -465,8 +465,8 @@ class CloudModule:
         failed = [item.error for item in items if item.error]
         changed = any(entry['changed'] for entry in entries)
         if failed:
-            raise PartialFailure('%d of %d planned accounts failed: %s' % (len(failed), len([i for i in items if i.plan]),
-                                                                             '; '.join('%s: %s' % (f['name'], f['msg']) for f in failed)),
+            details = '; '.join('%s: %s' % (f['name'], f['msg']) for f in failed)
+            raise PartialFailure('%d of %d planned accounts failed: %s' % (len(failed), len([i for i in items if i.plan]), details),
                                  failed, [item.name for item in done if not item.error], changed=changed, actions=combined.public())
         result = dict(changed=changed, actions=combined.public())
         result[key] = entries

@@ -18,7 +18,8 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import pat
 import functools
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, drift_of, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
+    SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, drift_of, check_length, check_password, check_pattern, check_range,
+    password_to_set, pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError

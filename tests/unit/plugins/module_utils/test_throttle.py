@@ -41,7 +41,7 @@ def test_two_processes_share_one_budget(tmp_path):
 def test_a_sleeping_caller_is_spaced_by_the_rate(tmp_path):
     clock = Clock()
     limiter = throttle.Throttle(throttle.state_path('alibabacloud', 'k', str(tmp_path)), 4.0, clock=clock, sleep=clock.sleep)
-    for _ in range(9):
+    for _call in range(9):
         limiter.acquire()
     # 9 calls at 4 per second: the first at once, then 0.25 s apart -> 2 s in all
     assert clock.now - 1000.0 == pytest.approx(2.0) and clock.slept == [0.25] * 8

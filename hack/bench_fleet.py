@@ -64,7 +64,8 @@ def seed_states(n, converged, base_ddm, base_dcs):
         entry = declared_dcs(i)
         accounts = [dict(account_name='default', account_type='default', account_role='write')]
         if converged:
-            accounts += [dict(a) for a in entry['accounts']]
+            accounts += [dict(account_name=a['account_name'], account_role=a['role'], description=a['description'])
+                         for a in entry['accounts']]
         dcs['instances'].append(dict(instance_id=entry['instance_id'], name='redis-fleet-%03d' % i, project_id=PROJECT,
                                      cache_mode='ha', engine_version='6.0', capacity=1, accounts=accounts))
     return ddm, dcs

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_user
 short_description: Manage the standing of an Alibaba Cloud Bastionhost user (lock state, user groups, deletion)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes an existing Bastionhost user locked or unlocked, a member of the listed user groups, or deletes it.
   - Creating users is out of scope (users come from an identity source or the console); O(state=present) for a user

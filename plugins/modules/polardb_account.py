@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account
 short_description: Manage a standard database account of a PolarDB for MySQL cluster
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Creates, changes and deletes a B(standard) (C(Normal)) database account of a PolarDB for MySQL cluster: its password,
     description, lock state and database privileges.

@@ -182,9 +182,9 @@ def privilege_changes(current, desired, exclusive):
 
 def predict_account(raw, name, description=None, privileges=None, revoke=(), lock_state=None):
     """The raw account as DescribeAccounts would show it after the planned actions (``raw`` None: a new Normal account)."""
-    after = dict(raw) if raw is not None else dict(AccountName=name, AccountType=NORMAL, AccountStatus=AVAILABLE,
-                                                     AccountLockState=UNLOCKED, AccountDescription='',
-                                                     AccountPasswordValidTime='undefined', DatabasePrivileges=[])
+    after = dict(raw) if raw is not None else dict(
+        AccountName=name, AccountType=NORMAL, AccountStatus=AVAILABLE, AccountLockState=UNLOCKED, AccountDescription='',
+        AccountPasswordValidTime='undefined', DatabasePrivileges=[])
     held = privilege_map(after)
     for db in revoke:
         held.pop(db, None)

@@ -41,7 +41,7 @@ options:
     default: present
   locked:
     description:
-      - V(true) locks the user (C(LockUsers)): it can no longer log on to the bastion host. V(false) unlocks it
+      - V(true) locks the user (C(LockUsers)), so that it can no longer log on to the bastion host. V(false) unlocks it
         (C(UnlockUsers)). Omitted, the lock state is left as it is.
     type: bool
   groups:

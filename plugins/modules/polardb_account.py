@@ -10,7 +10,7 @@ module: polardb_account
 short_description: Manage a standard database account of a PolarDB for MySQL cluster
 version_added: 0.1.0
 description:
-  - Creates, changes and deletes a B(standard) (C(Normal)) database account of a PolarDB for MySQL cluster: its password,
+  - Creates, changes and deletes a B(standard) (C(Normal)) database account of a PolarDB for MySQL cluster - its password,
     description, lock state and database privileges.
   - Reads the cluster (C(DescribeDBClusterAttribute)) and the account (C(DescribeAccounts), every page) once, computes the
     API calls needed and makes only those. A second identical run makes no write call.

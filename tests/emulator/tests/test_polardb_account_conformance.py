@@ -84,14 +84,16 @@ def test_documented_errors(server):
     expect_error(lambda: cli.grant_account_privilege(models.GrantAccountPrivilegeRequest(dbcluster_id=ORDERS, account_name='dba_admin', dbname='orders',
                                                                                          account_privilege='ReadOnly')), 400, 'InvalidAccountName.Malformed')
     expect_error(lambda: cli.grant_account_privilege(models.GrantAccountPrivilegeRequest(dbcluster_id=ORDERS, account_name='jdoe', dbname='orders',
-                                                                                         account_privilege='Everything')), 400, 'InvalidAccountPrivilege.Malformed')
+                                                                                         account_privilege='Everything')),
+                 400, 'InvalidAccountPrivilege.Malformed')
     expect_error(lambda: cli.delete_account(models.DeleteAccountRequest(dbcluster_id=ORDERS, account_name='nobody')), 404, 'InvalidAccountName.NotFound')
     expect_error(lambda: cli.delete_account(models.DeleteAccountRequest(dbcluster_id='pc-doesnotexist1', account_name='jdoe')), 404,
                  'InvalidDBClusterId.NotFound')
     expect_error(lambda: cli.delete_account(models.DeleteAccountRequest(dbcluster_id=LEGACY_STOPPED, account_name='app_crm')), 403,
                  'OperationDenied.DBClusterStatus')
     expect_error(lambda: cli.modify_account_lock_state(models.ModifyAccountLockStateRequest(dbcluster_id=ORDERS, account_name='jdoe',
-                                                                                            account_lock_state='Frozen')), 400, 'InvalidAccountLockState.Malformed')
+                                                                                            account_lock_state='Frozen')),
+                 400, 'InvalidAccountLockState.Malformed')
     expect_error(lambda: cli.modify_account_description(models.ModifyAccountDescriptionRequest(dbcluster_id=ORDERS, account_name='jdoe',
                                                                                                account_description='https://x')), 400,
                  'InvalidAccountDescription.Malformed')

@@ -21,6 +21,10 @@ INSTANCE = 'bastionhost-cn-emu0prod01'
 WRITES = ('LockUsers', 'UnlockUsers', 'AddUsersToGroup', 'RemoveUsersFromGroup', 'DeleteUser')
 
 
+def page(key, items):
+    return {key: items, 'TotalCount': len(items)}
+
+
 class FakeBastion:
     def __init__(self):
         self.calls = []
@@ -34,7 +38,6 @@ class FakeBastion:
     def call(self, action, params=None, **kwargs):
         params = dict(params or {})
         self.calls.append(dict(operation=action, params=params))
-        page = lambda key, items: {key: items, 'TotalCount': len(items)}  # noqa: E731
         if action == 'GetUser':
             if params['UserId'] not in self.users:
                 raise ApiError('bastionhost', action, 404, 'UserNotFound', 'The user is not found.', 'REQ')

@@ -63,7 +63,7 @@ def test_create_grant_revoke_lock_describe_delete(server):
 
 def test_grant_is_idempotent_and_replaces_a_privilege(server):
     cli = client(server)
-    for _ in range(2):
+    for _attempt in range(2):
         cli.grant_account_privilege(models.GrantAccountPrivilegeRequest(dbcluster_id=ORDERS, account_name='jdoe', dbname='orders',
                                                                         account_privilege='ReadWrite'))
     assert privileges(account(cli, 'jdoe')) == {('orders', 'ReadWrite')}

@@ -568,3 +568,10 @@ class Users:
         """The principal's database grants: every authorized database with its authorized accounts."""
         state = read_state(self.client, self.instance_id, self.region, principal)
         return state.view(sorted(state.granted, key=numeric_key))
+
+
+def check_user_options(params):
+    """Validate ``instance_id`` and the user options ``user_id``/``user_name`` (ValidationError naming the option)."""
+    check_pattern('instance_id', params['instance_id'], INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
+    check_pattern('user_id', params.get('user_id'), NUMERIC_ID_PATTERN, 'a numeric ID')
+    check_length('user_name', params.get('user_name'), NAME_MAX, 1)

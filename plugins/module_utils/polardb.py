@@ -285,3 +285,10 @@ class StandardAccounts:
         """ModifyAccountLockState (Lock/UnLock); setting the state it already has changes nothing."""
         return self.client.call('ModifyAccountLockState', self._params(name, AccountLockState=LOCKED if locked else UNLOCKED),
                                 write=True, idempotent=True, busy_codes=BUSY_CODES, deadline=self.timeout)
+
+
+def check_account_name(option, value):
+    """The documented account-name rule (2 to ACCOUNT_NAME_MAX characters; new MySQL accounts: at most 16)."""
+    check_length(option, value, ACCOUNT_NAME_MAX, 2)
+    check_pattern(option, value, ACCOUNT_NAME_PATTERN,
+                  'lowercase letters, digits and underscores, starting with a letter and ending with a letter or digit')

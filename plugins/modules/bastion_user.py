@@ -190,9 +190,7 @@ USER_OPTIONS = ('user_id', 'user_name')
 
 
 def validate(params):
-    check_pattern('instance_id', params['instance_id'], bastionhost.INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
-    check_pattern('user_id', params.get('user_id'), bastionhost.NUMERIC_ID_PATTERN, 'a numeric ID')
-    check_length('user_name', params.get('user_name'), bastionhost.NAME_MAX, 1)
+    bastionhost.check_user_options(params)
     if params['state'] == 'absent':
         for option in ('locked', 'groups'):
             if params.get(option) is not None:

@@ -131,7 +131,6 @@ region:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_length, check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import bastionhost
 
 USER_OPTIONS = ('user_id', 'user_name')
@@ -139,9 +138,7 @@ USER_OPTIONS = ('user_id', 'user_name')
 
 def run(module):
     params = module.params
-    check_pattern('instance_id', params['instance_id'], bastionhost.INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
-    check_pattern('user_id', params.get('user_id'), bastionhost.NUMERIC_ID_PATTERN, 'a numeric ID')
-    check_length('user_name', params.get('user_name'), bastionhost.NAME_MAX, 1)
+    bastionhost.check_user_options(params)
     users = bastionhost.Users(module.client('bastionhost'), params['instance_id'], params['region'])
     user = users.find(params.get('user_id'), params.get('user_name'))
     view = None

@@ -240,7 +240,7 @@ actions:
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range,
+    SECRET_PLACEHOLDER, Plan, ValidationError, check_password, check_pattern, check_range,
     password_options, password_to_set,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
@@ -251,9 +251,7 @@ RESET_HINT = 'use dbgov.cloud.polardb_account_reset to repair the privileged acc
 def validate(params):
     """Check every option before any request; return the desired privileges {database: privilege} (None: not managed)."""
     polardb.check_cluster_id('cluster_id', params['cluster_id'])
-    check_length('account_name', params['account_name'], polardb.ACCOUNT_NAME_MAX, 2)
-    check_pattern('account_name', params['account_name'], polardb.ACCOUNT_NAME_PATTERN,
-                  'lowercase letters, digits and underscores, starting with a letter and ending with a letter or digit')
+    polardb.check_account_name('account_name', params['account_name'])
     check_password('password', params.get('password'), 8, 32, polardb.PASSWORD_SPECIALS, classes=3)
     polardb.check_description('description', params.get('description'))
     check_range('wait_timeout', params['wait_timeout'], 1, 86400)

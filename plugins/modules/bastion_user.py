@@ -288,7 +288,9 @@ def run(module):
         plan.add('DeleteUser', _call(users.delete, user_id), target=label(user), UserId=user_id)
         module.finish(plan, before, None, key='user', reread=lambda: None, instance_id=instance_id)
         return
-    wanted = resolve_groups(params['groups'], users.all_groups(), instance_id) if params.get('groups') is not None else None
+    wanted = None
+    if params.get('groups') is not None:
+        wanted = resolve_groups(params['groups'], users.all_groups(), instance_id) if params['groups'] else {}
     plan, groups_after, user_after = build_plan(users, params, user, current_groups, wanted)
 
     def reread():

@@ -16,6 +16,7 @@ Only the standard library; the tools come from the tool venv (.venv, `hack/ci.py
 from __future__ import annotations
 
 import glob
+import importlib.util
 import json
 import os
 import shutil
@@ -132,13 +133,12 @@ class LocalCloud:
                 continue
 
 
-def credentials():
-    """The local cloud's permanent keys (tests/emulator/credentials.json)."""
-    with open(os.path.join(EMULATOR, 'credentials.json'), encoding='utf-8') as handle:
-        keys = json.load(handle)
-    huawei = [k for k in keys['huawei'] if not k.get('security_token')][0]
-    alibaba = [k for k in keys['alibaba'] if not k.get('security_token')][0]
-    return huawei, alibaba
+def local_cloud_exports():
+    """tests/emulator/exports.py: the environment that points the collection at the local cloud (`make emulator` prints it)."""
+    spec = importlib.util.spec_from_file_location('dbgov_emulator_exports', os.path.join(EMULATOR, 'exports.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main():
@@ -158,13 +158,7 @@ def main():
     try:
         url = cloud.start(env)
         say('local cloud at %s (pid %d), seeded from tests/emulator/seed/*.json' % (url, cloud.proc.pid))
-        huawei, alibaba = credentials()
-        settings = {
-            'HUAWEICLOUD_SDK_AK': huawei['access_key'], 'HUAWEICLOUD_SDK_SK': huawei['secret_key'],
-            'HUAWEICLOUD_SDK_REGION': 'cn-north-4', 'DBGOV_HUAWEICLOUD_ENDPOINT': url + '/{service}',
-            'ALIBABA_CLOUD_ACCESS_KEY_ID': alibaba['access_key'], 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': alibaba['secret_key'],
-            'ALIBABA_CLOUD_REGION_ID': 'cn-hangzhou', 'DBGOV_ALIBABACLOUD_ENDPOINT': url + '/{service}',
-        }
+        settings = local_cloud_exports().settings(url)
         inventory = os.path.join(demo, 'inventory.ini')
         with open(inventory, 'w', encoding='utf-8') as handle:
             handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % tool('python'))
@@ -176,12 +170,8 @@ def main():
                '-e', 'demo_report_dir=' + reports, '-e', 'demo_emulator_url=' + url]
 
         say('=== 3/3 the scene: review, offboarding in check mode with diff, offboarding, second review')
-        say('Credentials and endpoints come from the environment only (the local cloud\'s test keys; the same playbook runs')
-        say('against real clouds with real keys and without the two DBGOV_*_ENDPOINT variables):')
-        for name in sorted(settings):
-            say('  export %s=%s' % (name, settings[name]))
-        say('  ANSIBLE_COLLECTIONS_PATH=%s %s' % (shown(collections), ' '.join(
-            [os.path.basename(cmd[0])] + [shown(c) if os.path.isabs(c) else c for c in cmd[1:]])))
+        say('Credentials and endpoints come from the environment only, as `make emulator` prints them (the local')
+        say('cloud\'s test keys); the same playbook runs against real clouds with real keys and no DBGOV_*_ENDPOINT variable.')
         say()
         run(cmd, env=env, cwd=demo)
 
@@ -200,7 +190,12 @@ def main():
     for name in ('before', 'after'):
         say('  %-7s %s' % (name + ':', shown(os.path.join(reports, name + '.html'))))
     say('API calls the scene made: %d (%d writes), logged in %s' % (len(entries), len(writes), shown(log_path)))
-    say('Nothing ran against a real cloud. Real clouds: README.md "Quick start".')
+    say('This local cloud is stopped now. To run the scene, or a playbook of your own, against one that stays up:')
+    say('  make emulator     # in a second shell: starts the local cloud on port 8765 and prints the exports to paste here')
+    say('  ANSIBLE_COLLECTIONS_PATH=%s .venv/bin/ansible-playbook dbgov.cloud.demo -e demo_report_dir=$PWD/reports'
+        % shown(collections))
+    say('(or `make install` once, then `. .venv/bin/activate` and plain `ansible-playbook`). Nothing ran against a real')
+    say('cloud; for real clouds see README.md "Quick start".')
     return 0
 
 

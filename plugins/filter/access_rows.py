@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: access_rows
 short_description: Turn the results of the dbgov.cloud info modules into access-review rows
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Normalises what M(dbgov.cloud.ddm_user_info), M(dbgov.cloud.dcs_acl_account_info),
     M(dbgov.cloud.polardb_account_info), M(dbgov.cloud.bastion_db_access_info) and M(dbgov.cloud.bastion_user_info)
@@ -17,9 +17,11 @@ description:
     one shape for every service, so that one report can say who has which access where.
   - The input is a registered result of one of those modules, a registered loop over one of them (its C(results)),
     or a list of either. Results that failed or were skipped give no row.
-  - The instance of a result is taken from O(instance), else from the loop item (a string, or a dictionary with
-    C(instance_id) or C(cluster_id)), else from the module arguments the result echoes (C(invocation)).
-    The region and the instance name are found the same way (item keys C(region) and C(name)).
+  - The instance of a result is taken from O(instance), else from what the info module returns about what it read
+    (C(instance_id) or C(cluster_id)), else from the loop item (a string, or a dictionary with C(instance_id) or
+    C(cluster_id)). The region is found the same way (O(region), the result's C(region), the item's C(region)), the
+    instance name from O(instance_name) or the item (C(name) or C(instance_name)).
+  - The filter never reads C(invocation) (which ansible-core 2.21 and later no longer add to task results).
   - "One row per account for V(ddm), V(dcs) and V(polardb): the database account is the principal.
     For V(bastionhost) one row per bastion user or user group, database and authorized database account;
     a database authorized without an account, and a principal with no database at all, give a row with an empty
@@ -201,18 +203,17 @@ def _results(data):
 
 
 def _context(result, instance, region, instance_name):
-    """(instance, region, instance name) of one result: explicit arguments, then the loop item, then the module arguments."""
+    """(instance, region, instance name) of one result: explicit arguments, then what the module says it read
+    (its result's instance_id/cluster_id and region), then the loop item. Never ``invocation``: ansible-core 2.21
+    stopped adding it to task results."""
     item = result.get('item')
-    args = (result.get('invocation') or {}).get('module_args') or {}
-    found = {'instance': None, 'region': None, 'name': None}
+    found = {'instance': result.get('instance_id') or result.get('cluster_id'), 'region': result.get('region'), 'name': None}
     if isinstance(item, str):
-        found['instance'] = item
+        found['instance'] = found['instance'] or item
     elif isinstance(item, dict):
-        found['instance'] = item.get('instance_id') or item.get('cluster_id')
-        found['region'] = item.get('region')
+        found['instance'] = found['instance'] or item.get('instance_id') or item.get('cluster_id')
+        found['region'] = found['region'] or item.get('region')
         found['name'] = item.get('name') or item.get('instance_name')
-    found['instance'] = found['instance'] or args.get('instance_id') or args.get('cluster_id')
-    found['region'] = found['region'] or args.get('region')
     return (_text(instance or found['instance']), _text(region or found['region']), _text(instance_name or found['name']))
 
 

@@ -14,13 +14,24 @@ import uuid
 from ansible.module_utils.basic import env_fallback
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys
 
 AUTH_SPEC = dict(
-    region=dict(type='str', required=True, fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
-    access_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'])),
-    secret_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'])),
-    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'])),
+    # region and the credentials are not required here: the credential chain (module_utils/credentials.py) finds them
+    # in the options, the environment, the CLI profile, OIDC or the instance metadata, and names what it tried
+    region=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
+    access_key=dict(type='str', no_log=False),
+    secret_key=dict(type='str', no_log=True),
+    security_token=dict(type='str', no_log=True),
+    profile=dict(type='str'),
+    assume_role=dict(type='dict', options=dict(
+        role_arn=dict(type='str', required=True),
+        session_name=dict(type='str'),
+        duration=dict(type='int', default=3600),
+        policy=dict(type='raw'),
+        external_id=dict(type='str', no_log=False),
+    )),
+    metadata_endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_ALIBABACLOUD_METADATA_ENDPOINT'])),
     endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_ALIBABACLOUD_ENDPOINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
@@ -37,29 +48,58 @@ PRODUCTS = {
     # our service name -> (API version, product id used in endpoints and troubleshooting links)
     'polardb': ('2017-08-01', 'polardb'),
     'bastionhost': ('2019-12-09', 'yundun-bastionhost'),
+    'sts': ('2015-04-01', 'sts'),  # AssumeRole / AssumeRoleWithOIDC for the credential chain
 }
 
-_POLARDB_CENTRAL = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-heyuan',
-                    'cn-hangzhou-finance', 'cn-beijing-finance-1', 'cn-beijing-finance-pop', 'cn-beijing-gov-1',
-                    'cn-hongkong-finance-pop', 'cn-fujian', 'cn-wuhan', 'cn-zhangbei', 'cn-edge-1')
-_BASTION_CENTRAL = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-heyuan',
-                    'cn-guangzhou', 'cn-chengdu', 'me-east-1', 'ap-south-1', 'cn-shanghai-finance-1',
-                    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-beijing-finance-1', 'cn-zhengzhou-jva')
+# Endpoints follow the official SDKs' resolution (alibabacloud_polardb20170801 9.2.1,
+# alibabacloud_yundun_bastionhost20191209 1.7.2): the region's entry in the client's endpoint map, else the
+# "regional" rule ``<product id>.<region>.aliyuncs.com``. The regions below are those maps, grouped by host.
+_INTERNAL_REGIONS = (
+    'ap-northeast-2-pop', 'cn-beijing-finance-pop', 'cn-beijing-nu16-b01', 'cn-haidian-cm12-c01', 'cn-hangzhou-bj-b01',
+    'cn-hangzhou-internal-prod-1', 'cn-hangzhou-internal-test-1', 'cn-hangzhou-internal-test-2',
+    'cn-hangzhou-internal-test-3', 'cn-hangzhou-test-306', 'cn-hongkong-finance-pop', 'cn-huhehaote-nebula-1',
+    'cn-qingdao-nebula', 'cn-shanghai-et15-b01', 'cn-shanghai-et2-b01', 'cn-shanghai-inner',
+    'cn-shanghai-internal-test-1', 'cn-shenzhen-inner', 'cn-shenzhen-st4-d01', 'cn-shenzhen-su18-b01', 'cn-yushanfang',
+    'cn-zhangbei-na61-b01', 'cn-zhangjiakou-na62-a01', 'cn-zhengzhou-nebula-1', 'eu-west-1-oxs', 'rus-west-1-pop',
+)
+_CENTRAL_BOTH = ('cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-heyuan',
+                 'cn-hangzhou-finance', 'cn-beijing-finance-1', 'cn-beijing-gov-1', 'cn-edge-1', 'cn-fujian', 'cn-wuhan',
+                 'cn-zhangbei') + _INTERNAL_REGIONS
+# PolarDB: polardb.aliyuncs.com for these, polardb.<region>.aliyuncs.com for every other region
+_POLARDB_CENTRAL = frozenset(_CENTRAL_BOTH)
+# Bastionhost: yundun-bastionhost.aliyuncs.com for these ...
+_BASTION_CENTRAL = frozenset(_CENTRAL_BOTH + (
+    'cn-shenzhen', 'cn-guangzhou', 'cn-chengdu', 'me-east-1', 'ap-south-1', 'cn-shanghai-finance-1',
+    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-zhengzhou-jva'))
+# ... bastionhost.<region>.aliyuncs.com for these. ap-southeast-2 differs from the SDK on purpose: the SDK maps it
+# to the central host, the official "Bastionhost endpoints" page lists bastionhost.ap-southeast-2.aliyuncs.com
+# (https://www.alibabacloud.com/help/en/bh/bastionhost/developer-reference/api-yundun-bastionhost-2019-12-09-endpoint).
+_BASTION_REGIONAL = frozenset([
+    'cn-zhangjiakou', 'cn-huhehaote', 'cn-hongkong', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1',
+    'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'us-east-1', 'us-west-1',
+    'eu-west-1', 'eu-central-1', 'na-south-1'])
 
 
 def service_endpoint(service, region, override=None):
-    """Base URL for ``service``: the override ({service}/{region} filled in) or the documented public host.
+    """Base URL for ``service``: the override ({service}/{region} filled in) or the public host.
 
-    PolarDB: the central host for the regions the SDK maps, ``polardb.{region}.aliyuncs.com`` otherwise.
-    Bastionhost: the central host for the mainland regions the SDK maps, ``bastionhost.{region}.aliyuncs.com``
-    for the rest (ap-southeast-2 follows the official endpoint table, which lists the regional host).
+    PolarDB: ``polardb.aliyuncs.com`` for the regions the SDK maps there, ``polardb.{region}.aliyuncs.com`` otherwise.
+    Bastionhost: the SDK's map (central or ``bastionhost.{region}.aliyuncs.com``), and for a region it does not map
+    the SDK's rule ``yundun-bastionhost.{region}.aliyuncs.com``.
     """
     if override:
         return override.replace('{service}', service).replace('{region}', region or '').rstrip('/')
     if service == 'polardb':
         host = 'polardb.aliyuncs.com' if region in _POLARDB_CENTRAL else 'polardb.%s.aliyuncs.com' % region
     elif service == 'bastionhost':
-        host = 'yundun-bastionhost.aliyuncs.com' if region in _BASTION_CENTRAL else 'bastionhost.%s.aliyuncs.com' % region
+        if region in _BASTION_CENTRAL:
+            host = 'yundun-bastionhost.aliyuncs.com'
+        elif region in _BASTION_REGIONAL:
+            host = 'bastionhost.%s.aliyuncs.com' % region
+        else:
+            host = 'yundun-bastionhost.%s.aliyuncs.com' % region
+    elif service == 'sts':
+        host = 'sts.aliyuncs.com'  # the central STS endpoint, as the Alibaba Cloud Credentials tool uses by default
     else:
         raise ValueError('unknown Alibaba Cloud service %r' % service)
     return 'https://' + host
@@ -119,12 +159,30 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
     return headers
 
 
-def parse_error(service, operation, resp):
+# a top-level Code that means success (some products answer {"Code": "200", "Success": true, ...})
+SUCCESS_CODES = frozenset(['', '0', '200', 'OK', 'Success', 'success'])
+
+
+def body_error(service, operation, resp, data):
+    """The ApiError carried by a 2xx answer (``{"Code": ..., "Message": ...}`` at the top level; per-item codes inside
+    lists are the caller's business), else None."""
+    if not isinstance(data, dict):
+        return None
+    code = data.get('Code', data.get('code'))
+    if code is not None and str(code) not in SUCCESS_CODES:
+        return parse_error(service, operation, resp, data)
+    if data.get('Success') is False:
+        return parse_error(service, operation, resp, dict(data, Code=code or 'Unsuccessful'))
+    return None
+
+
+def parse_error(service, operation, resp, data=None):
     request_id, code, message = resp.headers.get('x-acs-request-id'), None, None
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
+    if data is None:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
     if isinstance(data, dict):
         code = data.get('Code') or data.get('code')
         message = data.get('Message') or data.get('message')
@@ -142,7 +200,7 @@ def classify(busy_codes):
         if code in busy_codes:
             return 'busy'
         # ServiceUnavailable / System.Busy do not prove that a write was not executed: like any 5xx they are
-        # retried for reads and for writes that are idempotent by nature only (DESIGN.md "Errors and retries")
+        # retried for reads and for writes that are idempotent by nature only (a write sent twice must not act twice)
         transient = code in TRANSIENT_CODES or code in UNAVAILABLE_CODES or (err.http_status or 0) >= 500
         if transient and (not is_write or is_idempotent):
             return 'transient'
@@ -153,7 +211,7 @@ def classify(busy_codes):
 class AlibabaClient:
     """Signed RPC calls (POST /, parameters in the query string) to one Alibaba Cloud product."""
 
-    def __init__(self, params, transport, service, now=None, nonce=None):
+    def __init__(self, params, transport, service, now=None, nonce=None, credentials=None):
         if service not in PRODUCTS:
             raise ValueError('unknown Alibaba Cloud service %r' % service)
         self.params = params
@@ -163,17 +221,18 @@ class AlibabaClient:
         self.base = service_endpoint(service, params.get('region'), params.get('endpoint'))
         self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._nonce = nonce or (lambda: uuid.uuid4().hex)
+        # () -> (access key, secret, security token), asked for every attempt: temporary credentials are renewed
+        self._credentials = credentials or (lambda: (params['access_key'], params['secret_key'], params.get('security_token')))
 
-    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None):
-        """Call ``action``; return the decoded JSON body."""
+    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None, expect=()):
+        """Call ``action``; return the decoded JSON body (which must hold every key of ``expect``)."""
         flat = flatten(params or {})
         query_string = canonical_query(flat)
         split = urlsplit(self.base)
         path = split.path or '/'
-        token = self.params.get('security_token')
-        access_key, secret_key = self.params['access_key'], self.params['secret_key']
 
         def build():
+            access_key, secret_key, token = self._credentials()
             headers = {
                 'host': split.netloc,
                 'x-acs-action': action,
@@ -191,14 +250,17 @@ class AlibabaClient:
 
         _status, _headers, data = self.transport.call(
             build, lambda resp: parse_error(self.service, action, resp), classify(frozenset(busy_codes)),
-            self.service, action, write=write, idempotent=idempotent, deadline=deadline)
-        return data
+            self.service, action, write=write, idempotent=idempotent, deadline=deadline,
+            body_error=lambda resp, data: body_error(self.service, action, resp, data))
+        return expect_keys(self.service, action, data, expect)
 
     def paginate(self, action, params, items_key, page_size=100, total_key='TotalCount', write=False):
         """Every item of a paged list: by TotalCount when the response has one, else until a short page."""
         items, page = [], 1
         while True:
-            data = self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write)
+            # a page without its list failed, it is not an empty page
+            data = expect_keys(getattr(self, 'service', None), action, self.call(action, dict(params, PageNumber=page, PageSize=page_size), write=write),
+                               (items_key,))
             batch = data.get(items_key) or []
             items.extend(batch)
             total = data.get(total_key)

@@ -4,8 +4,12 @@
 """Alibaba Cloud Bastionhost (yundun-bastionhost 2019-12-09): database-account grants of users and user groups.
 
 One small function per API call, the normalisers that turn API objects into the snake_case views the
-modules return, the batching of grant writes, and the reading of per-item result codes. No signing and
-no HTTP here: every call goes through ``AlibabaClient.call``/``paginate``.
+modules return, ``BastionInstance`` (one bastion host during one module run: name -> id resolution, the grant
+reads and writes, the end state with its per-item failures), and the pure engine of ``bastion_db_access``: the
+change computation (``compute_changes``), the batching of grant writes (``pack``, ``plan_grants``) and the reading
+of per-item result codes (``item_results``). No signing and no HTTP here: every call goes through
+``AlibabaClient.call``/``paginate``. API reference:
+https://www.alibabacloud.com/help/en/bh/bastionhost/developer-reference/api-yundun-bastionhost-2019-12-09-attachdatabaseaccountstouser
 
 Batching (``pack``)
     Attach/Detach take ``Databases`` as a list of at most 10 databases, each with at most 10
@@ -28,9 +32,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, check_length, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    PartialFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
+)
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+
+SERVICE = 'bastionhost'
 
 MAX_DATABASES_PER_CALL = 10
 MAX_ACCOUNTS_PER_DATABASE = 10
@@ -101,11 +110,6 @@ def check_principal_options(params):
         check_pattern(option, params.get(option), NUMERIC_ID_PATTERN, 'a numeric ID')
     for option in ('user_name', 'user_group_name'):
         check_length(option, params.get(option), NAME_MAX, 1)
-
-
-def principal_from_params(client, params):
-    """The Principal the module parameters name (a name is looked up, see resolve_principal)."""
-    return resolve_principal(client, params['instance_id'], params['region'], **dict((k, params[k]) for k in PRINCIPAL_OPTIONS))
 
 
 def _base(instance_id, region):
@@ -305,30 +309,14 @@ def _label(name, ident):
 
 # ---------------------------------------------------------------- normalisers
 
-def normalize_user(user):
-    return dict(user_id=str(user.get('UserId')), user_name=user.get('UserName'), display_name=user.get('DisplayName'),
-                source=user.get('Source'), user_state=list(user.get('UserState') or []))
-
-
-def normalize_user_group(group):
-    return dict(user_group_id=str(group.get('UserGroupId')), user_group_name=group.get('UserGroupName'),
-                comment=group.get('Comment'), member_count=group.get('MemberCount'))
+DATABASE_FIELDS = (('DatabaseName', 'database_name'), ('DatabaseType', 'database_type'), ('DatabasePort', 'database_port'),
+                   ('ActiveAddressType', 'active_address_type'), ('DatabasePrivateAddress', 'database_private_address'),
+                   ('DatabasePublicAddress', 'database_public_address'), ('NetworkDomainId', 'network_domain_id'),
+                   ('Source', 'source'), ('SourceInstanceId', 'source_instance_id'), ('Comment', 'comment'))
 
 
 def normalize_database(database):
-    return dict(
-        database_id=str(database.get('DatabaseId')),
-        database_name=database.get('DatabaseName'),
-        database_type=database.get('DatabaseType'),
-        database_port=database.get('DatabasePort'),
-        active_address_type=database.get('ActiveAddressType'),
-        database_private_address=database.get('DatabasePrivateAddress'),
-        database_public_address=database.get('DatabasePublicAddress'),
-        network_domain_id=database.get('NetworkDomainId'),
-        source=database.get('Source'),
-        source_instance_id=database.get('SourceInstanceId'),
-        comment=database.get('Comment'),
-    )
+    return api_view(database, DATABASE_FIELDS, database_id=str(database.get('DatabaseId')))
 
 
 def is_authorized(account):
@@ -401,10 +389,6 @@ class GrantState:
         self.accounts[database_id] = dict((a['account_id'], a) for a in views)
         self.authorized[database_id] = set(a['account_id'] for a in views if a['authorized'])
 
-    def read_accounts(self, client, instance_id, region, principal, database_ids):
-        for database_id in database_ids:
-            self.set_accounts(database_id, list_database_accounts_for(client, instance_id, region, principal, database_id))
-
     def copy(self):
         other = GrantState()
         other.databases = dict(self.databases)
@@ -447,18 +431,317 @@ class GrantState:
         return sorted(view, key=lambda d: (d['database_name'] is None, d['database_name'] or '', numeric_key(d['database_id'])))
 
 
-def read_state(client, instance_id, region, principal, database_ids=None):
-    """The principal's authorized databases (all pages) and the accounts of ``database_ids`` (default: every authorized one)."""
-    state = GrantState()
-    state.set_granted(list_databases_for(client, instance_id, region, principal))
-    ids = sorted(state.granted, key=numeric_key) if database_ids is None else list(database_ids)
-    state.read_accounts(client, instance_id, region, principal, ids)
-    return state
-
-
 def numeric_key(value):
     """Sort key: numeric ids in numeric order, anything else after them."""
     return (0, int(value), '') if str(value).isdigit() else (1, 0, str(value))
+
+
+def databases_view(state):
+    """bastion_db_access_info: every authorized database with its authorized accounts, sorted by name."""
+    view = []
+    for database_id in state.granted:
+        database = dict(state.databases[database_id])
+        accounts = [a for a in state.accounts.get(database_id, {}).values() if a['authorized']]
+        database['accounts'] = [dict(account_id=a['account_id'], account_name=a['account_name'], protocol_name=a['protocol_name'])
+                                for a in sorted(accounts, key=lambda a: (a['account_name'] or '', a['account_id']))]
+        view.append(database)
+    return sorted(view, key=lambda d: (d['database_name'] or '', d['database_id']))
+
+
+# ---------------------------------------------------------------- one bastion host during one module run
+
+class BastionInstance(Service):
+    """One bastion host: looks names up, reads a principal's grants and writes grants (with per-item results)."""
+
+    SERVICE = SERVICE
+
+    def __init__(self, client, instance_id, region=None, wait=True, wait_timeout=None):
+        super(BastionInstance, self).__init__(client, instance_id, region, wait, wait_timeout)
+        self.instance_id = instance_id
+
+    def principal(self, params):
+        """The Principal that exactly one of the PRINCIPAL_OPTIONS in ``params`` names (a name is looked up)."""
+        return resolve_principal(self.client, self.instance_id, self.region, **dict((k, params.get(k)) for k in PRINCIPAL_OPTIONS))
+
+    def databases(self):
+        return list_databases(self.client, self.instance_id, self.region)
+
+    def read_accounts(self, state, principal, database_ids):
+        """Read the accounts of ``database_ids`` (each flagged authorized or not) into ``state``."""
+        for database_id in database_ids:
+            state.set_accounts(database_id, list_database_accounts_for(self.client, self.instance_id, self.region, principal, database_id))
+
+    def read_state(self, principal, database_ids=None):
+        """The principal's authorized databases (all pages) and the accounts of ``database_ids`` (default: every authorized one)."""
+        state = GrantState()
+        state.set_granted(list_databases_for(self.client, self.instance_id, self.region, principal))
+        ids = sorted(state.granted, key=numeric_key) if database_ids is None else list(database_ids)
+        self.read_accounts(state, principal, ids)
+        return state
+
+    def read_for(self, principal, items, exclusive):
+        """The current state a bastion_db_access task needs: the granted databases, the catalogue when an item names a
+        database by name or names one not granted, and the accounts of the involved databases. Resolves the items'
+        databases (``item['db']``); returns (state, involved database ids)."""
+        state = GrantState()
+        state.set_granted(list_databases_for(self.client, self.instance_id, self.region, principal))
+        catalogue = None
+        if any(i['database_name'] is not None or i['database_id'] not in state.granted for i in items):
+            catalogue = self.databases()
+        resolve_databases(items, state, catalogue, self.instance_id)
+        wanted_ids = []
+        for item in items:
+            if item['db'] not in wanted_ids:
+                wanted_ids.append(item['db'])
+        involved = involved_databases(wanted_ids, state, exclusive)
+        self.read_accounts(state, principal, involved)
+        return state, involved
+
+    def write(self, kind, principal, entries):
+        """Attach or detach ``entries`` (one call); returns the response (per-item codes in ``Results``)."""
+        return (attach if kind == 'attach' else detach)(self.client, self.instance_id, self.region, principal, entries)
+
+    def end_state(self, principal, state, involved, outcome):
+        """After the plan ran: PartialFailure when an item failed, else the grants of ``involved`` as read back."""
+        if outcome.failed:
+            raise outcome.failure(principal)
+        end = self.read_state(principal, involved)
+        for database_id in involved:
+            end.databases.setdefault(database_id, state.databases.get(database_id))
+        return end.view(involved)
+
+
+# ---------------------------------------------------------------- the engine of bastion_db_access (pure)
+
+def resolve_databases(items, state, catalogue, instance_id):
+    """Set ``item['db']`` (the database id) on every item; record looked-up databases in ``state``."""
+    by_id = dict((d['database_id'], d) for d in (normalize_database(c) for c in catalogue)) if catalogue is not None else None
+    for item in items:
+        where = 'databases[%d]' % item['index']
+        if item['database_name'] is not None:
+            found = [d for d in by_id.values() if d['database_name'] == item['database_name']]
+            if not found:
+                raise LookupFailed('%s.database_name: no database named %r on bastion host %s' % (where, item['database_name'], instance_id))
+            if len(found) > 1:
+                raise LookupFailed('%s.database_name: %d databases are named %r on bastion host %s (ids %s); use database_id'
+                                   % (where, len(found), item['database_name'], instance_id, ', '.join(sorted(d['database_id'] for d in found))))
+            database = found[0]
+        elif item['database_id'] in state.granted:
+            database = state.databases[item['database_id']]
+        else:
+            database = by_id.get(item['database_id'])
+            if database is None:
+                raise LookupFailed('%s.database_id: no database with id %s on bastion host %s' % (where, item['database_id'], instance_id))
+        state.databases.setdefault(database['database_id'], database)
+        item['db'] = database['database_id']
+
+
+def resolve_accounts(items, state, desired_state):
+    """Merge the items per database: database id -> set of account ids (None: the whole database, state=absent only)."""
+    want = {}
+    for item in items:
+        where = 'databases[%d]' % item['index']
+        database_id = item['db']
+        accounts = state.accounts.get(database_id, {})
+        ids = None
+        if item['account_ids'] is not None:
+            missing = [a for a in item['account_ids'] if a not in accounts]
+            if missing:
+                raise LookupFailed('%s.account_ids: database %s has no account with id %s'
+                                   % (where, _db_label(state, database_id), ', '.join(missing)))
+            ids = set(item['account_ids'])
+        elif item['account_names'] is not None:
+            ids = set()
+            for name in item['account_names']:
+                found = [a['account_id'] for a in accounts.values() if a['account_name'] == name]
+                if not found:
+                    raise LookupFailed('%s.account_names: database %s has no account named %r' % (where, _db_label(state, database_id), name))
+                if len(found) > 1:
+                    raise LookupFailed('%s.account_names: database %s has %d accounts named %r (ids %s); use account_ids'
+                                       % (where, _db_label(state, database_id), len(found), name, ', '.join(sorted(found))))
+                ids.add(found[0])
+        if desired_state == 'absent':
+            if database_id in want and want[database_id] is None:
+                continue
+            want[database_id] = None if ids is None else (want.get(database_id) or set()) | ids
+        else:
+            want[database_id] = want.get(database_id, set()) | (ids or set())
+    return want
+
+
+def _db_label(state, database_id):
+    name = state.name_of(database_id)
+    return '%s (id %s)' % (name, database_id) if name else 'id %s' % database_id
+
+
+def compute_changes(want, state, desired_state, exclusive, keep_database_grant=False):
+    """The entries to detach and to attach: each ``{'database_id', 'account_ids': sorted list or None}``.
+
+    Never an empty account list: None means database-level. A listed database is detached whole when the task asked
+    for exactly that (state=absent without accounts), or when a revocation would leave the principal no account on it
+    (the database-level grant would stay behind) unless ``keep_database_grant``.
+    """
+    detach_entries, attach_entries = [], []
+    for database_id in sorted(want, key=numeric_key):
+        wanted = want[database_id]
+        granted = database_id in state.granted
+        held = state.authorized.get(database_id, set()) if granted else set()
+        if desired_state == 'absent':
+            if wanted is None:
+                if granted:
+                    detach_entries.append(dict(database_id=database_id, account_ids=None))
+            elif granted and not keep_database_grant and not held - wanted:
+                # no account of this database would remain: revoke the database-level grant too (one whole detach)
+                detach_entries.append(dict(database_id=database_id, account_ids=None))
+            elif wanted & held:
+                detach_entries.append(dict(database_id=database_id, account_ids=_sorted(wanted & held)))
+            continue
+        if exclusive and held - wanted:
+            detach_entries.append(dict(database_id=database_id, account_ids=_sorted(held - wanted)))
+        if wanted - held:
+            attach_entries.append(dict(database_id=database_id, account_ids=_sorted(wanted - held)))
+        elif not granted:
+            attach_entries.append(dict(database_id=database_id, account_ids=None))
+    if exclusive:
+        for database_id in sorted(state.granted - set(want), key=numeric_key):
+            detach_entries.append(dict(database_id=database_id, account_ids=None))
+    return detach_entries, attach_entries
+
+
+def _sorted(ids):
+    return sorted(ids, key=numeric_key)
+
+
+def involved_databases(want, state, exclusive):
+    ids = set(want)
+    if exclusive:
+        ids |= state.granted
+    return sorted(ids, key=numeric_key)
+
+
+def public_entry(state, entry):
+    public = dict(database_id=entry['database_id'], database_name=state.name_of(entry['database_id']))
+    if entry.get('account_ids') is not None:
+        public['account_ids'] = list(entry['account_ids'])
+        public['account_names'] = [state.account_name(entry['database_id'], a) for a in entry['account_ids']]
+    return public
+
+
+class Outcome:
+    """The per-item results of the grant writes of one run."""
+
+    def __init__(self):
+        self.succeeded = []
+        self.failed = []
+
+    def failure(self, principal):
+        """The PartialFailure that reports every failed item (the succeeded ones stay in effect)."""
+        failed, succeeded = self.failed, self.succeeded
+        return PartialFailure('Bastionhost refused %d of %d grant items for %s; the %d that succeeded stay in effect (run the task again '
+                              'to finish): %s' % (len(failed), len(failed) + len(succeeded), principal.label(), len(succeeded),
+                                                  '; '.join(describe_item(f) for f in failed)),
+                              failed, succeeded, code=failed[0]['code'], operation=failed[0]['operation'])
+
+
+def plan_grants(bastion, principal, state, detach_entries, attach_entries):
+    """One action per call, detaches first; returns (plan, predicted end state, Outcome filled in as the calls run)."""
+    plan = Plan()
+    predicted = state.copy()
+    outcome = Outcome()
+    for kind, entries in (('detach', detach_entries), ('attach', attach_entries)):
+        operation = principal.ops[kind]
+        for call_entries in pack(entries):
+            public = [public_entry(state, e) for e in call_entries]
+            for sent, shown in zip(call_entries, public):
+                sent['database_name'] = shown['database_name']
+                if 'account_names' in shown:
+                    sent['account_names'] = shown['account_names']
+            action = plan.add(operation, None, target=principal.label(), databases=public)
+            action.call = _caller(bastion, principal, kind, operation, call_entries, public, outcome, action.params)
+            predicted.apply(kind, call_entries)
+    return plan, predicted, outcome
+
+
+def _caller(bastion, principal, kind, operation, entries, public, outcome, shown_params):
+    def call():
+        splits = []
+        response = write_splitting(lambda batch: bastion.write(kind, principal, batch), entries, splits)
+        if splits:
+            shown_params['split'] = splits  # the call was refused for its size and sent again in halves
+        succeeded, failed = item_results(operation, entries, response)
+        outcome.succeeded.extend(succeeded)
+        outcome.failed.extend(failed)
+        for shown in public:
+            errors = [dict((k, f[k]) for k in ('account_id', 'account_name', 'code', 'message') if f.get(k) is not None)
+                      for f in failed if f['database_id'] == shown['database_id']]
+            shown['result'] = 'failed' if errors else 'ok'
+            if errors:
+                shown['errors'] = errors
+        return response.get('RequestId')
+    return call
+
+
+# ---------------------------------------------------------------- a call refused for its size
+
+# The API page's "up to 10 databases and 10 database accounts" may mean 10 accounts per database (how the calls are
+# packed) or 10 accounts per call in all. A call the service refuses for a count or limit (InvalidParameter naming
+# it) was refused whole and wrote nothing: its batch is split in two and the halves are sent instead.
+_SIZE_WORDS = re.compile(r'at most|limit|exceed|maximum|too many|more than|no more than|up to', re.IGNORECASE)
+
+
+def refused_for_size(err):
+    """True when ``err`` is a whole-call InvalidParameter refusal whose message names a count or a limit."""
+    code, message = str(getattr(err, 'code', '') or ''), str(getattr(err, 'message', '') or '')
+    return code.startswith('InvalidParameter') and bool(re.search(r'\d', message)) and bool(_SIZE_WORDS.search(message))
+
+
+def _size(entries):
+    return dict(databases=len(entries), accounts=sum(len(e.get('account_ids') or []) for e in entries))
+
+
+def split_batch(entries):
+    """Two halves of a batch (by databases when it holds several, else the one database's accounts); None when it
+    cannot be split (one database-level entry or one account)."""
+    if len(entries) > 1:
+        middle = len(entries) // 2
+        return [entries[:middle], entries[middle:]]
+    accounts = entries[0].get('account_ids') if entries else None
+    if not accounts or len(accounts) < 2:
+        return None
+    return [[chunk] for chunk in chunk_entry(entries[0], -(-len(accounts) // 2))]
+
+
+def merge_responses(responses):
+    """One response from the responses of a split batch: the Results per database merged (a database whose accounts
+    were split appears once, with every account result, and with the first code that is not OK)."""
+    merged, order = {}, []
+    for response in responses:
+        for result in (response or {}).get('Results') or []:
+            database_id = str(result.get('DatabaseId'))
+            if database_id not in merged:
+                merged[database_id] = dict(result, DatabaseAccounts=list(result.get('DatabaseAccounts') or []))
+                order.append(database_id)
+                continue
+            known = merged[database_id]
+            known['DatabaseAccounts'].extend(result.get('DatabaseAccounts') or [])
+            if _is_ok(known.get('Code')) and not _is_ok(result.get('Code')):
+                known['Code'], known['Message'] = result.get('Code'), result.get('Message')
+    request_ids = [r.get('RequestId') for r in responses if r and r.get('RequestId')]
+    return dict(RequestId=', '.join(request_ids), Results=[merged[d] for d in order])
+
+
+def write_splitting(write, entries, splits):
+    """``write(entries)``; when the call is refused for its size, split the batch, write the halves (recursively) and
+    return the merged response. Every split is appended to ``splits`` (code, message, the refused size, the halves)."""
+    try:
+        return write(entries)
+    except ApiError as err:
+        halves = split_batch(entries) if refused_for_size(err) else None
+        if halves is None:
+            raise
+        splits.append(dict(code=err.code, message=err.message, request_id=err.request_id, halves=[_size(h) for h in halves],
+                           **_size(entries)))
+        return merge_responses([write_splitting(write, half, splits) for half in halves])
 
 
 # ---------------------------------------------------------------- users: lock state and group membership (bastion_user)
@@ -466,7 +749,6 @@ def numeric_key(value):
 # "AddUsersToGroup", "RemoveUsersFromGroup" (alibabacloud.com/help/en/bh). UserIds is a JSON string (at most 100 ids);
 # the batch answers are HTTP 200 with one Results[] item per user whose Code must be OK.
 
-USERS_SERVICE = 'bastionhost'
 LOCKED_STATE = 'Frozen'
 USER_NOT_FOUND_CODES = ('UserNotFound', 'OBJECT_NOT_FOUND')
 
@@ -492,23 +774,21 @@ def group_membership_changes(current_ids, desired_ids, exclusive):
     return add, remove
 
 
+USER_FIELDS = (('UserName', 'user_name'), ('DisplayName', 'display_name'), ('Source', 'source'))
+
+
 def user_view(user, groups):
     """The bastion_user(_info) view of a raw user and its groups ([{user_group_id, user_group_name}]); None when no user."""
     if user is None:
         return None
-    view = normalize_user(user)
+    view = api_view(user, USER_FIELDS, user_id=str(user.get('UserId')), user_state=list(user.get('UserState') or []))
     view['locked'] = is_locked(user)
     view['groups'] = sorted(groups, key=lambda g: (g['user_group_name'] or '', numeric_key(g['user_group_id'])))
     return view
 
 
-class Users:
+class Users(BastionInstance):
     """The users of one bastion host: find one, read its groups, lock/unlock/delete it, change its group membership."""
-
-    def __init__(self, client, instance_id, region):
-        self.client = client
-        self.instance_id = instance_id
-        self.region = region
 
     def _params(self, **more):
         params = _base(self.instance_id, self.region)
@@ -524,7 +804,7 @@ class Users:
                                    % (len(found), user_name, self.instance_id), code='Ambiguous')
             return found[0] if found else None
         try:
-            return self.client.call('GetUser', self._params(UserId=str(user_id))).get('User')
+            return self.client.call('GetUser', self._params(UserId=str(user_id)), expect=('User',)).get('User')
         except ApiError as exc:
             if exc.code in USER_NOT_FOUND_CODES:
                 return None
@@ -538,7 +818,9 @@ class Users:
         return [dict(user_group_id=str(g.get('UserGroupId')), user_group_name=g.get('UserGroupName')) for g in raw]
 
     def all_groups(self):
-        return [normalize_user_group(g) for g in list_user_groups(self.client, self.instance_id, self.region)]
+        """Every user group of the bastion host: [{user_group_id, user_group_name}]."""
+        return [dict(user_group_id=str(g.get('UserGroupId')), user_group_name=g.get('UserGroupName'))
+                for g in list_user_groups(self.client, self.instance_id, self.region)]
 
     def _batch(self, action, user_id, **more):
         response = self.client.call(action, self._params(UserIds=user_ids_param([user_id]), **more), write=True, idempotent=True)
@@ -546,7 +828,7 @@ class Users:
         code = str(results[0].get('Code')) if results else 'NO_RESULT'
         if not _is_ok(code):
             message = (results[0].get('Message') if results else '') or 'the response has no OK result for user %s' % user_id
-            raise UserItemFailed(USERS_SERVICE, action, 200, code, message, response.get('RequestId'), executed=False)
+            raise UserItemFailed(SERVICE, action, 200, code, message, response.get('RequestId'), executed=False)
         return response
 
     def lock(self, user_id):
@@ -566,7 +848,7 @@ class Users:
 
     def grants(self, principal):
         """The principal's database grants: every authorized database with its authorized accounts."""
-        state = read_state(self.client, self.instance_id, self.region, principal)
+        state = self.read_state(principal)
         return state.view(sorted(state.granted, key=numeric_key))
 
 

@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: dbgov.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Huawei Cloud DCS (Distributed Cache Service, Redis) ACL accounts: one function per API call, the input
-rules, the normaliser that turns an API account into the view the modules return, and ``AclInstance``:
-the accounts of one instance during one module run (find, instance readiness, write + wait).
+"""Huawei Cloud DCS (Distributed Cache Service, Redis) ACL accounts: the input rules, one function per API call,
+the normaliser that turns an API account into the view the modules return, ``AclInstance`` (the accounts of one
+instance during one module run: find, instance readiness, write + wait) and the pure plan functions ``plan_account``
+and ``plan_role``.
 
 Shared by ``dcs_acl_role``, ``dcs_acl_account`` and ``dcs_acl_account_info``. No signing or HTTP here:
-every call goes through ``HuaweiClient.request`` (module_utils/huaweicloud.py).
+every call goes through ``HuaweiClient.request`` (module_utils/huaweicloud.py). API reference:
+https://support.huaweicloud.com/eu/api-dcs/CreateAclAccount.html
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,12 +16,15 @@ __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, check_length, check_password, check_pattern, check_range, wait_until
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, Service, ValidationError, api_view, check_length, check_password, check_range,
+    password_to_set, pattern_check,
+)
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'dcs'
 
-# --- documented rules (reference §2.2, §2.3) ------------------------------------------------------
+# --- documented rules (DCS API reference: CreateAclAccount, UpdateAclAccount, ResetAclAccountPassWord) ---
 ROLES = ('read', 'write')
 READ_POLICIES = ('master', 'replica', 'master-replica')
 # The instance and account ID formats are not documented: only what is safe in a URL path segment is checked.
@@ -27,8 +32,9 @@ ID_PATTERN = r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}'
 ID_RULE = '1 to 64 letters, digits, "-" or "_"'
 NAME_PATTERN = r'[A-Za-z][A-Za-z0-9_-]{0,63}'
 NAME_RULE = '1 to 64 characters, starts with a letter, only letters, digits, "-" and "_"'
-# SDK and API page list; a newer page also lists ' and ", refused here until confirmed (see the modules' notes)
-PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+|{},<.>/?'
+# the SDK's CreateAclAccount / ResetAclAccountPassWord field docs (with the backslash); a newer API page also lists
+# ' and ", refused here until confirmed (see the modules' notes)
+PASSWORD_SPECIALS = '`~!@#$%^&*()-_=+\\|{},<.>/?'
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 DESCRIPTION_MAX = 1024
 DEFAULT_TYPE = 'default'
@@ -36,7 +42,7 @@ DEFAULT_NAME = 'default'
 WAIT_TIMEOUT_MAX = 7200
 
 # 400 "instance busy / not running / another operation": the request was not executed, safe to send again
-# (reference §2.5, from the Terraform provider's retry list)
+# (codes of the DCS API reference's error code list; the Terraform provider for Huawei Cloud retries the same list)
 BUSY_CODES = frozenset((
     'DCS.4026', 'DCS.4049', 'DCS.4096', 'DCS.4097', 'DCS.4111', 'DCS.4113', 'DCS.4114', 'DCS.4115', 'DCS.4116',
     'DCS.4117', 'DCS.4118', 'DCS.4120', 'DCS.4121', 'DCS.4231', 'DCS.4975', 'CBC.99003651',
@@ -51,6 +57,8 @@ FAILED_STATUSES = {
     'delete': frozenset(('DELETEFAILED', 'ERROR')),
 }
 FAILED_ACCOUNT_STATUSES = frozenset(('ERROR', 'CREATEFAILED', 'DELETEFAILED'))
+# account statuses of a change still in progress: what the list shows then is not the end state
+SETTLING_STATUSES = frozenset(('CREATING', 'UPDATING', 'DELETING'))
 # polling: first poll right after the write, then 1 s, 1.5 s, 2.25 s ... up to 10 s between reads
 POLL_INTERVAL = 1.0
 POLL_MAX_INTERVAL = 10.0
@@ -63,12 +71,8 @@ JOB_PATH = '/v2/{project_id}/jobs/%s'
 
 # --- validation (no request is sent before these pass) ---------------------------------------------
 
-def check_id(option, value):
-    check_pattern(option, value, ID_PATTERN, ID_RULE)
-
-
-def check_name(option, value):
-    check_pattern(option, value, NAME_PATTERN, NAME_RULE)
+check_id = pattern_check(ID_PATTERN, ID_RULE)
+check_name = pattern_check(NAME_PATTERN, NAME_RULE)
 
 
 def check_account_password(option, value, name=None):
@@ -88,7 +92,7 @@ def check_wait_timeout(option, value):
 
 def list_accounts(client, instance_id):
     """Every ACL account of ``instance_id`` (ListAclAccounts: no pagination, no filter)."""
-    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts')
+    data = client.request('GET', ACCOUNTS_PATH % path_segment(instance_id), 'ListAclAccounts', expect=('accounts',))
     return data.get('accounts') or []
 
 
@@ -135,19 +139,13 @@ def delete_account(client, instance_id, account_id, deadline=None):
 
 # --- views ------------------------------------------------------------------------------------------
 
+ACCOUNT_FIELDS = (('account_id', 'id'), ('account_name', 'name'), ('account_type', 'type'), ('account_role', 'role'),
+                  ('account_read_policy', 'read_policy'), ('status', 'status'))
+
+
 def account_view(account):
     """The snake_case view the modules return (never a password: the API has none to give)."""
-    if account is None:
-        return None
-    return dict(
-        id=account.get('account_id'),
-        name=account.get('account_name'),
-        type=account.get('account_type'),
-        role=account.get('account_role'),
-        read_policy=account.get('account_read_policy'),
-        status=account.get('status'),
-        description=account.get('description') or '',
-    )
+    return api_view(account, ACCOUNT_FIELDS, description=(account or {}).get('description') or '')
 
 
 def select(accounts, name=None, account_id=None):
@@ -160,14 +158,31 @@ def select(accounts, name=None, account_id=None):
     return None
 
 
-def role_changes(view, role=None, read_policy=None):
-    """The role-change body: only the fields that are given and differ from ``view``."""
+def read_policy_reported(account):
+    """True when the API account carries ``account_read_policy`` (the API reference lists it, the SDK's model does not)."""
+    return 'account_read_policy' in (account or {})
+
+
+def role_changes(view, role=None, read_policy=None, policy_reported=True):
+    """The role-change body: only the fields that are given and differ from ``view``.
+
+    A read policy the list does not report cannot be compared: it is sent only together with a role change (the
+    call is made anyway), never alone, so that a run that changes nothing else plans nothing.
+    """
     body = {}
     if role is not None and role != view.get('role'):
         body['account_role'] = role
-    if read_policy is not None and read_policy != view.get('read_policy'):
+    if read_policy is not None and (read_policy != view.get('read_policy') if policy_reported else body):
         body['account_read_policy'] = read_policy
     return body
+
+
+def read_policy_warning(current, read_policy, instance_id):
+    """The warning of a run that asks for a read policy the account list does not report (once per run), else None."""
+    if read_policy is None or current is None or read_policy_reported(current):
+        return None
+    return ('DCS instance %s does not report account_read_policy for its ACL accounts, so read_policy cannot be verified '
+            'there; it is sent only together with a role change or on create' % instance_id)
 
 
 def apply_role_changes(view, body):
@@ -194,7 +209,7 @@ def _matches(account, expect):
 
 # --- one instance during one module run -------------------------------------------------------------
 
-class AclInstance:
+class AclInstance(Service):
     """The ACL accounts of one DCS instance during one module run.
 
     Reads the account list once (``find``), checks once before the first write that the instance is RUNNING,
@@ -202,12 +217,11 @@ class AclInstance:
     the end state a wait saw, so that the final re-read costs no extra call.
     """
 
-    def __init__(self, module, instance_id, sleep=None, clock=None):
-        self.client = module.client(SERVICE)
+    SERVICE = SERVICE
+
+    def __init__(self, client, instance_id, region=None, wait=True, wait_timeout=None, sleep=None, clock=None):
+        super(AclInstance, self).__init__(client, instance_id, region, wait, wait_timeout, sleep, clock)
         self.instance_id = instance_id
-        self.wait = module.params.get('wait', True)
-        self.timeout = module.params.get('wait_timeout') or 300
-        self.sleep, self.clock = sleep, clock
         self.job_id = None
         self.latest = None      # the API account seen by the last wait, while no later write changed it
         self._running = False
@@ -230,6 +244,25 @@ class AclInstance:
             return account_view(self.latest)
         return account_view(self.find(name, account_id))
 
+    def settled(self, account, name=None, account_id=None):
+        """``account``, or, while a change on it is still in progress (e.g. an earlier run's role change whose answer was
+        lost), the account once that change ended, bounded by ``wait_timeout``: a plan made against an UPDATING account
+        would trust values that may still be reverted."""
+        if account is None or account.get('status') not in SETTLING_STATUSES:
+            return account
+        seen = {'account': account}
+
+        def probe():
+            seen['account'] = self.find(name, account_id)
+            return seen['account'] is None or seen['account'].get('status') not in SETTLING_STATUSES
+
+        self._wait(probe)
+        if seen['account'] is not None and seen['account'].get('status') in SETTLING_STATUSES:
+            raise ApiError(SERVICE, 'ListAclAccounts', None, 'AccountNotSettled',
+                           'ACL account %r is still %s after %s s (wait_timeout): an earlier change has not ended; try again later'
+                           % (account.get('account_name'), seen['account'].get('status'), self.wait_timeout))
+        return seen['account']
+
     def ensure_running(self):
         """Once per run, before the first write: the instance must be RUNNING (waits while it is busy)."""
         if self._running:
@@ -243,7 +276,7 @@ class AclInstance:
         self._wait(probe)
         status = seen['status']
         if status != 'RUNNING':
-            waited = '' if status in INSTANCE_DEAD else ' after %s s (wait_timeout)' % self.timeout
+            waited = '' if status in INSTANCE_DEAD else ' after %s s (wait_timeout)' % self.wait_timeout
             raise ApiError(SERVICE, 'ShowInstance', None, 'InstanceNotRunning',
                            'DCS instance %s is %s, not RUNNING%s' % (self.instance_id, status, waited))
         self._running = True
@@ -254,7 +287,7 @@ class AclInstance:
         body = dict(account_name=name, account_role=role, account_password=password)
         if description:
             body['description'] = description
-        create_account(self.client, self.instance_id, body, deadline=self.timeout)
+        create_account(self.client, self.instance_id, body, deadline=self.wait_timeout)
         self.latest = None
         if self._should_wait(wait):
             return self.wait_for('create', 'CreateAclAccount', name=name, expect=dict(account_role=role))
@@ -262,7 +295,7 @@ class AclInstance:
 
     def change_role(self, account_id, name, body, wait=None):
         self.ensure_running()
-        self.job_id = update_role(self.client, self.instance_id, account_id, body, deadline=self.timeout)
+        self.job_id = update_role(self.client, self.instance_id, account_id, body, deadline=self.wait_timeout)
         self.latest = None
         if self._should_wait(wait):
             return self.wait_for('update', 'UpdateAclAccount', account_id=account_id, name=name, expect=body)
@@ -270,12 +303,12 @@ class AclInstance:
 
     def set_description(self, account_id, description):
         self.ensure_running()
-        update_description(self.client, self.instance_id, account_id, description, deadline=self.timeout)
+        update_description(self.client, self.instance_id, account_id, description, deadline=self.wait_timeout)
         self.latest = None
 
     def set_password(self, account_id, name, password, wait=None):
         self.ensure_running()
-        reset_password(self.client, self.instance_id, account_id, password, deadline=self.timeout)
+        reset_password(self.client, self.instance_id, account_id, password, deadline=self.wait_timeout)
         self.latest = None
         if self._should_wait(wait):
             return self.wait_for('update', 'ResetAclAccountPassWord', account_id=account_id, name=name)
@@ -283,7 +316,7 @@ class AclInstance:
 
     def delete(self, account_id, name, wait=None):
         self.ensure_running()
-        delete_account(self.client, self.instance_id, account_id, deadline=self.timeout)
+        delete_account(self.client, self.instance_id, account_id, deadline=self.wait_timeout)
         self.latest = None
         if self._should_wait(wait):
             self.wait_for('delete', 'DeleteAclAccount', account_id=account_id, name=name)
@@ -293,8 +326,7 @@ class AclInstance:
         return self.wait if wait is None else wait
 
     def _wait(self, probe):
-        return wait_until(probe, self.timeout, interval=POLL_INTERVAL, max_interval=POLL_MAX_INTERVAL,
-                          sleep=self.sleep, clock=self.clock)
+        return self.wait_until(probe, interval=POLL_INTERVAL, max_interval=POLL_MAX_INTERVAL)
 
     def wait_for(self, kind, operation, account_id=None, name=None, expect=None):
         """Poll the list until the change of ``kind`` (create/update/delete) ended; return the API account.
@@ -332,7 +364,7 @@ class AclInstance:
                            % (label, account.get('status'), self._job_detail(operation)), executed=True)
         status = account.get('status') if account else 'not listed yet'
         raise ApiError(SERVICE, operation, None, 'WaitTimeout', 'ACL account %r is still %s after %s s (wait_timeout)'
-                       % (label, status, self.timeout), executed=True)
+                       % (label, status, self.wait_timeout), executed=True)
 
     def _job_detail(self, operation):
         """The job's failure reason, when the role change's job can be queried (UNVERIFIED that it can)."""
@@ -344,3 +376,82 @@ class AclInstance:
             return ' (job %s)' % self.job_id
         reason = job.get('fail_reason')
         return ' (job %s: %s%s)' % (self.job_id, job.get('status'), ', %s' % reason if reason else '')
+
+
+# --- the plans (pure: no request is sent here; ``acl`` performs the queued calls) ----------------------
+
+def _plan_create(acl, params):
+    plan, name = Plan(), params['account_name']
+    if name == DEFAULT_NAME:
+        raise ValidationError('account_name: the default account belongs to the instance and cannot be created')
+    missing = [option for option in ('role', 'password') if params[option] is None]
+    if missing:
+        raise ValidationError('%s: required to create ACL account %r' % (', '.join(missing), name))
+    policy = params['read_policy']
+    shown = dict(account_name=name, account_role=params['role'], account_password=SECRET_PLACEHOLDER)
+    if params['description']:
+        shown['description'] = params['description']
+    plan.add('CreateAclAccount', lambda: acl.create(name, params['role'], params['password'], params['description'],
+                                                    wait=True if policy else None), target=name, **shown)
+    if policy:
+        plan.add('UpdateAclAccount', lambda: acl.change_role(acl.latest['account_id'], name, dict(account_read_policy=policy)),
+                 target=name, account_read_policy=policy)
+    after = dict(id=None, name=name, type='normal', role=params['role'], read_policy=policy, status='AVAILABLE',
+                 description=params['description'] or '', password=DIFF_CHANGED)
+    return plan, None, after
+
+
+def _plan_update(acl, current, params):
+    plan = Plan()
+    before = account_view(current)
+    account_id, name = before['id'], before['name']
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
+    after = apply_role_changes(before, body)
+    description = params['description']
+    password = password_to_set(params)
+    if description is not None and description != before['description']:
+        plan.add('UpdateAclAccountRemark', lambda: acl.set_description(account_id, description), target=name, description=description)
+        after['description'] = description
+    if password is not None:
+        # a role change follows: wait for the reset even with wait=false
+        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, password, wait=True if body else None),
+                 target=name, new_password=SECRET_PLACEHOLDER)
+        after['password'] = DIFF_CHANGED
+    if body:
+        plan.add('UpdateAclAccount', lambda: acl.change_role(account_id, name, body), target=name, **body)
+    if plan and before['type'] == DEFAULT_TYPE:
+        raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (planned: %s)'
+                              % (name, ', '.join(a.operation for a in plan.actions)))
+    return plan, before, after
+
+
+def _plan_delete(acl, current):
+    plan = Plan()
+    before = account_view(current)
+    if before['type'] == DEFAULT_TYPE:
+        raise ValidationError('account_name: %r is the default account of the instance and cannot be deleted' % before['name'])
+    plan.add('DeleteAclAccount', lambda: acl.delete(before['id'], before['name']), target=before['name'])
+    return plan, before, {}
+
+
+def plan_account(acl, current, params):
+    """dcs_acl_account: (plan, before, predicted after) bringing API account ``current`` (or None) to ``params``."""
+    if params['state'] == 'absent':
+        return _plan_delete(acl, current) if current is not None else (Plan(), None, {})
+    if current is None:
+        return _plan_create(acl, params)
+    return _plan_update(acl, current, params)
+
+
+def plan_role(acl, current, params):
+    """dcs_acl_role: (plan, before, predicted after) bringing the role and read policy of ``current`` to ``params``."""
+    plan = Plan()
+    before = account_view(current)
+    body = role_changes(before, params['role'], params['read_policy'], read_policy_reported(current))
+    after = apply_role_changes(before, body)
+    if body:
+        if before['type'] == DEFAULT_TYPE:
+            raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (%s differ)'
+                                  % (before['name'], ', '.join(sorted(body))))
+        plan.add('UpdateAclAccount', lambda: acl.change_role(before['id'], before['name'], body), target=before['name'], **body)
+    return plan, before, after

@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: dbgov.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Huawei Cloud DDM (Distributed Database Middleware) accounts: one function per API call, the input
-rules, and the normaliser that turns an API account into the view the modules return.
+"""Huawei Cloud DDM (Distributed Database Middleware) accounts: the input rules, one function per API call,
+``DdmInstance`` (the accounts of one instance during one module run), the pure plan function ``plan_user`` and the
+normaliser that turns an API account into the view the modules return.
 
 Shared by ``ddm_user`` and ``ddm_user_info``. No signing or HTTP here: every call goes through
-``HuaweiClient.request`` (module_utils/huaweicloud.py).
+``HuaweiClient.request`` (module_utils/huaweicloud.py). API reference:
+https://support.huaweicloud.com/intl/en-us/api-ddm/CreateDdmUser.html
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,12 +15,16 @@ __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, check_length, check_password, check_pattern, check_range
+import functools
+
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
+    SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
+)
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'ddm'
 
-# --- documented rules (reference §1.1) ------------------------------------------------------------
+# --- documented rules (DDM API reference: CreateDdmUser, UpdateDdmUser, ResetDdmUserPassword) -------
 PRIVILEGES = ('CREATE', 'DROP', 'ALTER', 'INDEX', 'INSERT', 'DELETE', 'UPDATE', 'SELECT')
 INSTANCE_ID_PATTERN = r'[A-Za-z0-9]{32}in09'
 INSTANCE_ID_RULE = '36 letters and digits ending in "in09"'
@@ -44,12 +50,8 @@ USER_PATH = '/v3/{project_id}/instances/%s/users/%s'
 
 # --- validation (no request is sent before these pass) ---------------------------------------------
 
-def check_instance_id(option, value):
-    check_pattern(option, value, INSTANCE_ID_PATTERN, INSTANCE_ID_RULE)
-
-
-def check_name(option, value):
-    check_pattern(option, value, NAME_PATTERN, NAME_RULE)
+check_instance_id = pattern_check(INSTANCE_ID_PATTERN, INSTANCE_ID_RULE)
+check_name = pattern_check(NAME_PATTERN, NAME_RULE)
 
 
 def check_privileges(option, values):
@@ -92,7 +94,7 @@ def list_users(client, instance_id):
     users, offset = [], 0
     while True:
         data = client.request('GET', USERS_PATH % path_segment(instance_id), 'ListDdmUsers',
-                              query={'offset': offset, 'limit': PAGE_LIMIT})
+                              query={'offset': offset, 'limit': PAGE_LIMIT}, expect=('users',))
         page = data.get('users') or []
         users.extend(page)
         total = data.get('total')
@@ -157,3 +159,117 @@ def normalize_user(user):
         created=user.get('created'),
         password_last_changed=user.get('password_last_changed'),
     )
+
+
+COMPARED = ('base_authority', 'databases', 'description', 'password_lifetime')
+
+
+# --- one instance during one module run ---------------------------------------------------------------
+
+class DdmInstance(Service):
+    """The accounts of one DDM instance: every write retries the busy codes until ``wait_timeout`` seconds have passed."""
+
+    SERVICE = SERVICE
+
+    def users(self):
+        return list_users(self.client, self.resource_id)
+
+    def find(self, name):
+        """The API object of account ``name`` (exact, case-sensitive match) or None."""
+        return find_user(self.client, self.resource_id, name)
+
+    def create(self, body):
+        return create_user(self.client, self.resource_id, body, deadline=self.wait_timeout)
+
+    def update(self, name, body):
+        return update_user(self.client, self.resource_id, name, body, deadline=self.wait_timeout)
+
+    def reset_password(self, name, password):
+        return reset_password(self.client, self.resource_id, name, password, deadline=self.wait_timeout)
+
+    def delete(self, name):
+        try:
+            return delete_user(self.client, self.resource_id, name, deadline=self.wait_timeout)
+        except ApiError as err:
+            if is_missing_account(err):  # deleted by someone else since the read: the goal is reached
+                return {}
+            raise
+
+
+# --- the plan (pure: no request is sent here) ----------------------------------------------------------
+
+def desired_values(params):
+    """The compared options the task sets, normalised like normalize_user (sets as sorted lists)."""
+    want = {}
+    for key in ('base_authority', 'databases'):
+        if params.get(key) is not None:
+            want[key] = sorted(set(params[key]))
+    if params.get('description') is not None:
+        want['description'] = params['description']
+    if params.get('password_lifetime') is not None:
+        want['password_lifetime'] = params['password_lifetime']
+    return want
+
+
+def changed_fields(current, want):
+    """The keys of ``want`` whose value differs from the current view (lists are already sorted sets)."""
+    return [key for key in COMPARED if key in want and want[key] != current.get(key)]
+
+
+def _api_field(key, value):
+    if key == 'databases':
+        return [dict(name=n) for n in value]
+    return value
+
+
+def plan_user(params, current, instance):
+    """Plan the calls that bring account ``current`` (API object or None) to the module ``params``.
+
+    ``instance`` performs the calls (a ``DdmInstance``: create, update, reset_password, delete); returns
+    (plan, before view, predicted after view).
+    """
+    plan = Plan()
+    name = params['name']
+    target = '%s/%s' % (params['instance_id'], name)
+    before = normalize_user(current)
+    want = desired_values(params)
+
+    if params['state'] == 'absent':
+        if current is not None:
+            plan.add('DeleteDdmUser', functools.partial(instance.delete, name), target=target)
+        return plan, before, None
+
+    if current is None:
+        missing = [opt for opt in ('password', 'base_authority') if params.get(opt) is None]
+        if missing:
+            raise ValidationError('%s: required to create account %r, which does not exist' % (' and '.join(missing), name))
+        body = dict(name=name, password=params['password'], base_authority=want['base_authority'])
+        shown = dict(name=name, password=SECRET_PLACEHOLDER, base_authority=want['base_authority'])
+        for key in ('databases', 'description', 'password_lifetime'):
+            if key in want and not (key == 'databases' and not want[key]):
+                body[key] = _api_field(key, want[key])
+                shown[key] = want[key]
+        plan.add('CreateDdmUser', functools.partial(instance.create, body), target=target, **shown)
+        after = dict(name=name, status=None, base_authority=want['base_authority'], databases=want.get('databases', []),
+                     description=want.get('description', ''), password_lifetime=want.get('password_lifetime', 0),
+                     created=None, password_last_changed=None)
+        return plan, before, after
+
+    after = dict(before)
+    fields = changed_fields(before, want)
+    if 'databases' in fields and not want['databases']:
+        raise ValidationError('databases: an empty list would detach every schema (%s) from account %r; the module refuses to send it '
+                              'because whether the DDM API clears the associations for an empty list is not verified'
+                              % (', '.join(before['databases']), name))
+    if fields:
+        body = dict((key, _api_field(key, want[key])) for key in fields)
+        plan.add('UpdateDdmUser', functools.partial(instance.update, name, body), target=target, **dict((key, want[key]) for key in fields))
+        after.update((key, want[key]) for key in fields)
+    password = password_to_set(params)
+    if password is not None:
+        plan.add('ResetDdmUserPassword', functools.partial(instance.reset_password, name, password), target=target, password=SECRET_PLACEHOLDER)
+    return plan, before, after
+
+
+def sets_password(plan):
+    return any('password' in action.params for action in plan.actions)

@@ -13,14 +13,26 @@ import hmac
 from ansible.module_utils.basic import env_fallback
 from urllib.parse import quote, unquote, urlsplit
 
-from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, json_body
+from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, expect_keys, json_body
 
 AUTH_SPEC = dict(
-    region=dict(type='str', required=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
+    # region and the credentials are not required here: the credential chain (module_utils/credentials.py) finds them
+    # in the options, the environment, the credentials file or the instance metadata, and names what it tried
+    region=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
     project_id=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'])),
-    access_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'])),
-    secret_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'])),
-    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'])),
+    access_key=dict(type='str', no_log=False),
+    secret_key=dict(type='str', no_log=True),
+    security_token=dict(type='str', no_log=True),
+    profile=dict(type='str'),
+    idp_id=dict(type='str'),
+    id_token_file=dict(type='path'),
+    assume_role=dict(type='dict', options=dict(
+        agency_name=dict(type='str', required=True),
+        domain_name=dict(type='str'),
+        domain_id=dict(type='str'),
+        duration=dict(type='int', default=3600),
+    ), mutually_exclusive=[('domain_name', 'domain_id')], required_one_of=[('domain_name', 'domain_id')]),
+    metadata_endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_HUAWEICLOUD_METADATA_ENDPOINT'])),
     endpoint=dict(type='str', fallback=(env_fallback, ['DBGOV_HUAWEICLOUD_ENDPOINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
@@ -33,17 +45,31 @@ EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 ALGORITHM = 'SDK-HMAC-SHA256'
 DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 
-# documented exceptions to https://{service}.{region}.myhuaweicloud.com
+# exceptions to https://{service}.{region}.myhuaweicloud.com in the official SDKs' region tables
+# (huaweicloudsdkddm DdmRegion, huaweicloudsdkdas DasRegion, huaweicloudsdkiam IamRegion)
 ENDPOINT_EXCEPTIONS = {
     ('ddm', 'eu-west-101'): 'https://ddm.eu-west-101.myhuaweicloud.eu',
     ('das', 'na-mexico-1'): 'https://das.la-south-2.myhuaweicloud.com',
+    ('iam', 'eu-west-101'): 'https://iam.eu-west-101.myhuaweicloud.eu',
 }
+
+# IAM (the project-id lookup) has a regional host only in these regions (the region tables of the IAM SDK and
+# of the SDK core); the SDK core sends every other region to the global host, and so does the collection.
+IAM_REGIONS = frozenset([
+    'ae-ad-1', 'af-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+    'cn-east-2', 'cn-east-3', 'cn-east-4', 'cn-east-5', 'cn-north-1', 'cn-north-2', 'cn-north-4', 'cn-north-9',
+    'cn-north-12', 'cn-south-1', 'cn-south-2', 'cn-southwest-2', 'eu-west-0', 'eu-west-101', 'la-north-2',
+    'la-south-2', 'me-east-1', 'my-kualalumpur-1', 'na-mexico-1', 'ru-moscow-1', 'sa-brazil-1', 'tr-west-1',
+])
+IAM_GLOBAL_ENDPOINT = 'https://iam.myhuaweicloud.com'
 
 
 def service_endpoint(service, region, override=None):
     """The base URL of a service: the override (with {service}/{region} filled in) or the public one."""
     if override:
         return override.replace('{service}', service).replace('{region}', region or '').rstrip('/')
+    if service == 'iam' and region not in IAM_REGIONS:
+        return IAM_GLOBAL_ENDPOINT
     return ENDPOINT_EXCEPTIONS.get((service, region), 'https://%s.%s.myhuaweicloud.com' % (service, region))
 
 
@@ -114,18 +140,41 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
     return headers
 
 
-def parse_error(service, operation, resp):
+ERROR_SHAPES = (('error_code', 'error_msg'), ('errCode', 'externalMessage'), ('errorCode', 'errorMsg'), ('code', 'message'))
+# a top-level code that means success (DCS answers {"code": "0", "message": "success"} to some calls)
+SUCCESS_CODES = frozenset(['', '0', '200', 'success', 'SUCCESS', 'OK', 'ok'])
+
+
+def body_error(service, operation, resp, data):
+    """The ApiError carried by a 2xx answer in one of the error shapes (some gateways answer errors with HTTP 200), else None.
+
+    Only the top level (or a top-level ``error`` object) counts: list items may carry their own per-item codes.
+    """
+    if not isinstance(data, dict):
+        return None
+    for holder in (data, data.get('error')):
+        if not isinstance(holder, dict):
+            continue
+        for code_key, _msg_key in ERROR_SHAPES:
+            code = holder.get(code_key)
+            if code is not None and str(code) not in SUCCESS_CODES:
+                return parse_error(service, operation, resp, data)
+    return None
+
+
+def parse_error(service, operation, resp, data=None):
     """An ApiError from any Huawei error body shape; never keeps the raw body."""
     request_id = resp.headers.get('X-Request-Id')
     code, message = None, None
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
+    if data is None:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
     for _depth in range(3):
         if not isinstance(data, dict):
             break
-        for code_key, msg_key in (('error_code', 'error_msg'), ('errCode', 'externalMessage'), ('errorCode', 'errorMsg'), ('code', 'message')):
+        for code_key, msg_key in ERROR_SHAPES:
             if data.get(code_key) is not None:
                 code, message = str(data.get(code_key)), data.get(msg_key)
                 break
@@ -141,7 +190,7 @@ def parse_error(service, operation, resp):
 class HuaweiClient:
     """Signed REST calls to one Huawei Cloud service, sharing the module's transport."""
 
-    def __init__(self, params, transport, service, now=None):
+    def __init__(self, params, transport, service, now=None, credentials=None):
         self.params = params
         self.transport = transport
         self.service = service
@@ -149,21 +198,25 @@ class HuaweiClient:
         self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._project_id = params.get('project_id')
         self.busy_codes = frozenset()
+        # () -> (access key, secret key, security token), asked for every attempt: temporary credentials are renewed
+        self._credentials = credentials or (lambda: (params['access_key'], params['secret_key'], params.get('security_token')))
 
     @property
     def project_id(self):
         if not self._project_id:
             # one IAM lookup per module run, shared by every service client on the same transport
             cache = getattr(self.transport, 'memo', {}).setdefault('huawei_project_ids', {})
-            key = (self.params.get('access_key'), self.params.get('region'))
+            key = (self._credentials()[0], self.params.get('region'))
             if key not in cache:
-                cache[key] = resolve_project_id(self.params, self.transport, now=self._now)
+                cache[key] = resolve_project_id(self.params, self.transport, now=self._now, credentials=self._credentials)
             self._project_id = cache[key]
         return self._project_id
 
     def request(self, method, path, operation, query=None, body=None, write=None, idempotent=False,
-                busy_codes=None, deadline=None, headers=None, project_scoped=True):
-        """Call ``path`` (with ``{project_id}`` filled in); return the decoded JSON ({} for an empty body)."""
+                busy_codes=None, deadline=None, headers=None, project_scoped=True, expect=()):
+        """Call ``path`` (with ``{project_id}`` filled in); return the decoded JSON ({} for an empty body).
+
+        ``expect``: the keys a successful answer must have (a read that lacks them failed, it did not find nothing)."""
         write = method.upper() != 'GET' if write is None else write
         if project_scoped and '{project_id}' in path:
             path = path.replace('{project_id}', quote(self.project_id, safe=''))
@@ -177,11 +230,11 @@ class HuaweiClient:
         query_string = canonical_query(query)
         payload = json_body(body) if body is not None else None
         busy = self.busy_codes if busy_codes is None else frozenset(busy_codes)
-        access_key, secret_key, token = self.params['access_key'], self.params['secret_key'], self.params.get('security_token')
         project_id = self._project_id if project_scoped else None
         extra = dict(headers or {})
 
         def build():
+            access_key, secret_key, token = self._credentials()
             hdrs = {'Content-Type': 'application/json;charset=UTF-8' if payload is not None else 'application/json',
                     'X-Sdk-Date': self._now().strftime(DATE_FORMAT), 'Host': split.netloc}
             if project_id:
@@ -189,6 +242,8 @@ class HuaweiClient:
             if token:
                 hdrs['X-Security-Token'] = token
             hdrs.update(extra)
+            for name in [name for name, value in hdrs.items() if value is None]:
+                del hdrs[name]  # headers=dict(Name=None) sends none
             sign(method, full_path, query_string, hdrs, payload, access_key, secret_key)
             url = '%s://%s%s' % (split.scheme, split.netloc, full_path) + ('?' + query_string if query_string else '')
             return method.upper(), url, hdrs, payload
@@ -204,15 +259,18 @@ class HuaweiClient:
 
         _status, _headers, data = self.transport.call(
             build, lambda resp: parse_error(self.service, operation, resp), classify,
-            self.service, operation, write=write, idempotent=idempotent, deadline=deadline)
-        return data
+            self.service, operation, write=write, idempotent=idempotent, deadline=deadline,
+            body_error=lambda resp, data: body_error(self.service, operation, resp, data))
+        return expect_keys(self.service, operation, data, expect)
 
 
-def resolve_project_id(params, transport, now=None):
+def resolve_project_id(params, transport, now=None, credentials=None):
     """The project id of ``region`` through IAM (KeystoneListProjects); fails on zero or several matches."""
     region = params.get('region')
-    client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now)
-    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False)
+    client = HuaweiClient(dict(params, project_id='-'), transport, 'iam', now=now, credentials=credentials)
+    # no Content-Type on this GET, as the SDK core's own project lookup sends it
+    data = client.request('GET', '/v3/projects', 'KeystoneListProjects', query={'name': region}, project_scoped=False,
+                          headers={'Content-Type': None}, expect=('projects',))
     projects = [p for p in (data.get('projects') or []) if p.get('name') == region]
     if len(projects) != 1:
         found = ', '.join(sorted(p.get('id', '?') for p in projects)) or 'none'

@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: dbgov.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""PolarDB (API 2017-08-01): one function per API call, and the snake_case views the modules return.
+"""PolarDB (API 2017-08-01): one function per API call, the snake_case views the modules return, ``PolarDBCluster``
+(one cluster during one module run: reads, the reset, and the pre-flight checks and waits around it) and the pure
+plan function ``plan_reset``.
 
 No signing or HTTP here: every call goes through ``AlibabaClient.call``/``paginate`` (module_utils/alibabacloud.py).
+API reference: https://www.alibabacloud.com/help/en/polardb/api-polardb-2017-08-01-resetaccount
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, ValidationError, check_length, check_pattern, exact_matches, wait_until,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
+    pattern_check,
 )
 
 SERVICE = 'polardb'
@@ -39,8 +43,7 @@ ACCOUNT_STATES_NOT_WAITED = frozenset(['Deleting'])
 
 # ------------------------------------------------------------------ validation
 
-def check_cluster_id(option, value):
-    check_pattern(option, value, CLUSTER_ID_PATTERN, CLUSTER_ID_RULE)
+check_cluster_id = pattern_check(CLUSTER_ID_PATTERN, CLUSTER_ID_RULE)
 
 
 # ------------------------------------------------------------------ API calls
@@ -99,23 +102,13 @@ def normalize_account(raw):
     )
 
 
+CLUSTER_FIELDS = (('DBClusterId', 'cluster_id'), ('DBClusterDescription', 'description'), ('DBType', 'db_type'),
+                  ('DBVersion', 'db_version'), ('DBClusterStatus', 'status'), ('LockMode', 'lock_mode'))
+
+
 def normalize_cluster(raw):
     """The few cluster fields the account modules report."""
-    if raw is None:
-        return None
-    return dict(
-        cluster_id=raw.get('DBClusterId'),
-        description=raw.get('DBClusterDescription'),
-        db_type=raw.get('DBType'),
-        db_version=raw.get('DBVersion'),
-        status=raw.get('DBClusterStatus'),
-        lock_mode=raw.get('LockMode'),
-    )
-
-
-def filter_accounts(accounts, account_name=None, account_type=None):
-    """Exact-name and type filters over raw accounts (both optional)."""
-    return exact_matches(accounts, AccountName=account_name, AccountType=account_type)
+    return api_view(raw, CLUSTER_FIELDS)
 
 
 def describe_names(accounts, limit=10):
@@ -126,6 +119,150 @@ def describe_names(accounts, limit=10):
     if len(accounts) > limit:
         shown.append('and %d more' % (len(accounts) - limit))
     return ', '.join(shown)
+
+
+PERMISSIONS_BEFORE = 'unknown'
+PERMISSIONS_AFTER = 'reset'
+
+
+# ------------------------------------------------------------------ one cluster during one module run
+
+class PolarDBCluster(Service):
+    """One PolarDB cluster: reads, the privileged-account reset, and the read-only checks and waits before and after it.
+
+    Every check raises ModuleFailure (``operation`` and ``resource_id`` in the result) instead of returning a failure.
+    """
+
+    SERVICE = SERVICE
+
+    def __init__(self, client, cluster_id, region=None, wait=True, wait_timeout=None, sleep=None, clock=None):
+        super(PolarDBCluster, self).__init__(client, cluster_id, region, wait, wait_timeout, sleep, clock)
+        self.cluster_id = cluster_id
+        self.cluster = None   # the normalised cluster, once check_cluster() read it
+
+    # reads and the write
+    def describe(self):
+        return describe_cluster(self.client, self.cluster_id)
+
+    def accounts(self, account_name=None):
+        return list_accounts(self.client, self.cluster_id, account_name)
+
+    def read_account(self, account_name):
+        """The account as DescribeAccounts (filtered by its name) lists it now, or None."""
+        return find_account(self.accounts(account_name), account_name)
+
+    def reset(self, account_name, password=None):
+        return reset_account(self.client, self.cluster_id, account_name, password, deadline=self.wait_timeout)
+
+    # the pre-flight checks and waits
+    def refuse(self, msg, **fields):
+        """Raise ModuleFailure: a check failed (the result names the cluster)."""
+        raise ModuleFailure(msg, resource_id=self.cluster_id, **fields)
+
+    def check_cluster(self, after_reset=False, **fields):
+        """DescribeDBClusterAttribute: MySQL only; wait (bounded) while not Running."""
+        raw = self.describe()
+        db_type = raw.get('DBType')
+        if db_type != 'MySQL':
+            self.refuse('cluster_id: cluster %s is a PolarDB for %s cluster; ResetAccount supports only PolarDB for MySQL clusters'
+                        % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
+        status = raw.get('DBClusterStatus')
+        if status != RUNNING and self.wait and status not in CLUSTER_STATES_NOT_WAITED:
+            raw = self.wait_for(self.describe, 'DBClusterStatus', RUNNING, CLUSTER_STATES_NOT_WAITED)
+            status = raw.get('DBClusterStatus')
+        self.cluster = normalize_cluster(raw)
+        if status != RUNNING:
+            stuck = 'it will not become Running by itself' if status in CLUSTER_STATES_NOT_WAITED else None
+            self.refuse_not_ready('cluster %s' % self.cluster_id, status, RUNNING, stuck, after_reset,
+                                  operation='DescribeDBClusterAttribute', **fields)
+        return raw
+
+    def check_account(self, account_name):
+        """DescribeAccounts (every page): the account must exist and be the Super account; wait while not Available."""
+        accounts = self.accounts()
+        raw = find_account(accounts, account_name)
+        if raw is None:
+            self.refuse('account_name: cluster %s has no account named %r; its accounts are: %s'
+                        % (self.cluster_id, account_name, describe_names(accounts)), operation='DescribeAccounts')
+        account_type = raw.get('AccountType')
+        if account_type != 'Super':
+            supers = [a.get('AccountName') for a in accounts if a.get('AccountType') == 'Super']
+            hint = ('; the privileged account of this cluster is %s' % ', '.join(supers)) if supers else '; this cluster has no Super account'
+            self.refuse('account_name: account %r of cluster %s is a %s account; ResetAccount resets only the privileged (Super) account%s'
+                        % (account_name, self.cluster_id, account_type, hint), operation='DescribeAccounts')
+        return self.wait_account(raw)
+
+    def wait_account(self, raw, after_reset=False, **fields):
+        account_name = raw.get('AccountName')
+        status = raw.get('AccountStatus')
+        if status != AVAILABLE and self.wait and status not in ACCOUNT_STATES_NOT_WAITED:
+            raw = self.wait_for(lambda: self.read_account(account_name), 'AccountStatus', AVAILABLE, ACCOUNT_STATES_NOT_WAITED)
+            if raw is None:
+                self.refuse('account %r of cluster %s disappeared while waiting for it to be Available' % (account_name, self.cluster_id),
+                            operation='DescribeAccounts', **fields)
+            status = raw.get('AccountStatus')
+        if status != AVAILABLE:
+            stuck = 'it is being deleted' if status in ACCOUNT_STATES_NOT_WAITED else None
+            self.refuse_not_ready('account %r of cluster %s' % (account_name, self.cluster_id), status, AVAILABLE, stuck, after_reset,
+                                  operation='DescribeAccounts', **fields)
+        return raw
+
+    def wait_for(self, read, field, wanted, not_waited):
+        """Read again (``read()``, bounded by wait_timeout) until ``field`` is ``wanted`` or in ``not_waited`` (it will not end
+        by itself) or the object is gone; return the last object read (None: gone)."""
+        box = [None]
+
+        def settled():
+            box[0] = read()
+            return box[0] is None or box[0].get(field) == wanted or box[0].get(field) in not_waited
+
+        self.wait_until(settled)
+        return box[0]
+
+    def refuse_not_ready(self, what, status, wanted, stuck, after_reset, **fields):
+        """Raise: ``what`` is ``status``, not ``wanted``; why waiting did not help (``stuck``: a status that will not end by itself)
+        and whether anything was changed."""
+        if stuck:
+            why = stuck
+        elif self.wait:
+            why = 'still not %s after waiting %d seconds (wait_timeout)' % (wanted, self.wait_timeout)
+        else:
+            why = 'wait is false'
+        when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
+        self.refuse('%s is %s, not %s (%s), %s' % (what, status, wanted, why, when), **fields)
+
+    def after_reset(self, account_name, **fields):
+        """The end state: wait for Running/Available again (wait=true), then the account as read back. ``fields`` (the
+        reset's request id) go into a failure."""
+        if self.wait:
+            self.check_cluster(after_reset=True, **fields)
+        found = self.read_account(account_name)
+        if found is None:
+            self.refuse('account %r of cluster %s is missing after the reset' % (account_name, self.cluster_id), operation='DescribeAccounts', **fields)
+        if self.wait:
+            found = self.wait_account(found, after_reset=True, **fields)
+        return found
+
+
+# ------------------------------------------------------------------ the plan (pure)
+
+def reset_view(raw, permissions, password_set):
+    """The account view of polardb_account_reset: the permissions it knows of and, when set, the password as <changed>."""
+    view = normalize_account(raw)
+    view['permissions'] = permissions
+    if password_set:
+        view['password'] = DIFF_CHANGED
+    return view
+
+
+def plan_reset(cluster, account_name, password=None):
+    """One ResetAccount (the API offers no way to read whether the privileged grants are broken)."""
+    shown = dict(DBClusterId=cluster.cluster_id, AccountName=account_name)
+    if password:
+        shown['AccountPassword'] = SECRET_PLACEHOLDER
+    plan = Plan()
+    plan.add('ResetAccount', lambda: cluster.reset(account_name, password), target='%s/%s' % (cluster.cluster_id, account_name), **shown)
+    return plan
 
 
 # ------------------------------------------------------------------ standard accounts (polardb_account)
@@ -197,56 +334,29 @@ def predict_account(raw, name, description=None, privileges=None, revoke=(), loc
     return after
 
 
-class StandardAccounts:
-    """The standard accounts of one PolarDB for MySQL cluster: read them, write them, wait for them."""
-
-    def __init__(self, client, cluster_id, wait=True, timeout=600):
-        self.client = client
-        self.cluster_id = cluster_id
-        self.wait = wait
-        self.timeout = timeout
+class StandardAccounts(PolarDBCluster):
+    """The standard accounts of one PolarDB for MySQL cluster: read them, write them, wait for them (bounded by wait_timeout)."""
 
     def _params(self, name, **more):
         params = {'DBClusterId': self.cluster_id, 'AccountName': name}
         params.update((k, v) for k, v in more.items() if v is not None)
         return params
 
-    def cluster(self):
-        """DescribeDBClusterAttribute (raw)."""
-        return describe_cluster(self.client, self.cluster_id)
-
     def wait_running(self, raw):
-        """The cluster once Running (bounded by the timeout; not for states that do not end by themselves)."""
+        """The cluster once Running (bounded by wait_timeout; not for states that do not end by themselves)."""
         status = raw.get('DBClusterStatus')
         if status == RUNNING or not self.wait or status in CLUSTER_STATES_NOT_WAITED:
             return raw
-        box = [raw]
-
-        def settled():
-            box[0] = self.cluster()
-            return box[0].get('DBClusterStatus') in (RUNNING,) + tuple(CLUSTER_STATES_NOT_WAITED)
-        wait_until(settled, self.timeout)
-        return box[0]
-
-    def read(self, name):
-        """The raw account named exactly ``name`` (DescribeAccounts with the name filter, every page), or None."""
-        return find_account(list_accounts(self.client, self.cluster_id, name), name)
+        return self.wait_for(self.describe, 'DBClusterStatus', RUNNING, CLUSTER_STATES_NOT_WAITED)
 
     def wait_available(self, name):
         """Read ``name`` until it is Available or gone (bounded); return the last read (None: gone)."""
-        box = [None]
-
-        def settled():
-            box[0] = self.read(name)
-            return box[0] is None or box[0].get('AccountStatus') == AVAILABLE
-        if self.wait:
-            wait_until(settled, self.timeout)
-        else:
-            box[0] = self.read(name)
-        return box[0]
+        if not self.wait:
+            return self.read_account(name)
+        return self.wait_for(lambda: self.read_account(name), 'AccountStatus', AVAILABLE, ())
 
     def _write(self, action, params):
-        return self.client.call(action, params, write=True, busy_codes=BUSY_CODES, deadline=self.timeout)
+        return self.client.call(action, params, write=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
 
     def create(self, name, password, description=None, privileges=None):
         """CreateAccount of a Normal account, with its database privileges in the same call (aligned comma lists)."""
@@ -274,17 +384,17 @@ class StandardAccounts:
         dbs = sorted(privileges)
         params = self._params(name, DBName=','.join(dbs), AccountPrivilege=','.join(privileges[db] for db in dbs))
         return self.client.call('GrantAccountPrivilege', params, write=True, idempotent=True, busy_codes=BUSY_CODES,
-                                deadline=self.timeout)
+                                deadline=self.wait_timeout)
 
     def revoke(self, name, databases):
         """RevokeAccountPrivilege for the databases in one call (comma list); safe to repeat."""
         return self.client.call('RevokeAccountPrivilege', self._params(name, DBName=','.join(sorted(databases))), write=True,
-                                idempotent=True, busy_codes=BUSY_CODES, deadline=self.timeout)
+                                idempotent=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
 
     def set_lock(self, name, locked):
         """ModifyAccountLockState (Lock/UnLock); setting the state it already has changes nothing."""
         return self.client.call('ModifyAccountLockState', self._params(name, AccountLockState=LOCKED if locked else UNLOCKED),
-                                write=True, idempotent=True, busy_codes=BUSY_CODES, deadline=self.timeout)
+                                write=True, idempotent=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
 
 
 def check_account_name(option, value):

@@ -11,7 +11,12 @@ __metaclass__ = type
 import email.utils
 import json
 import random
+import socket
+import ssl
+import threading
 import time
+
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -21,18 +26,19 @@ except ImportError as exc:  # pragma: no cover - exercised by the import sanity 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '0.1.0'  # = version in galaxy.yml (tests/unit/plugins/test_collection_version.py)
 USER_AGENT = 'dbgov.cloud-ansible/%s' % COLLECTION_VERSION
 
-# the only keys a failure result may carry (DESIGN.md "Secrets")
+# the only keys a failure result may carry: never a URL, a request body, a header or a raw response
 ERROR_FIELDS = ('msg', 'changed', 'error_code', 'http_status', 'request_id', 'operation', 'service', 'resource_id',
-                'actions', 'failed_items', 'succeeded_items')
+                'actions', 'failed_items', 'succeeded_items', 'retries', 'exception')
 
 
 class ApiError(Exception):
     """A cloud API call that failed: service, operation, HTTP status, cloud code, message, request id."""
 
-    def __init__(self, service, operation, http_status=None, code=None, message=None, request_id=None, attempts=1, executed=False):
+    def __init__(self, service, operation, http_status=None, code=None, message=None, request_id=None, attempts=1, executed=False,
+                 uncertain=False):
         self.service = service
         self.operation = operation
         self.http_status = http_status
@@ -41,6 +47,8 @@ class ApiError(Exception):
         self.request_id = request_id
         self.attempts = attempts
         self.executed = executed  # True when the failure came after the cloud accepted a write (e.g. a wait)
+        self.uncertain = uncertain  # True when a write was sent and its answer was lost: it may have been executed
+        self.failure = None  # for connection failures: refused, DNS, TLS, timeout, proxy, dropped...
         super(ApiError, self).__init__(self.describe())
 
     def __str__(self):
@@ -112,18 +120,95 @@ def parse_retry_after(headers):
 
 def connection_not_established(exc):
     """True when a requests exception proves the request never reached the server."""
+    return _failure_kind(exc) in NOT_SENT
+
+
+# connection failure kinds (the message says which): the request never left for these ...
+NOT_SENT = frozenset(('refused', 'DNS', 'unreachable', 'connect timeout', 'TLS', 'proxy', 'invalid'))
+# ... and these are worth one quick retry at most (a closed port or an unknown host rarely heals within seconds)
+QUICK_RETRY = frozenset(('refused', 'DNS', 'unreachable', 'connect timeout', 'proxy'))
+QUICK_ATTEMPTS = 2
+
+
+class AttemptTimeout(requests.exceptions.ReadTimeout if HAS_REQUESTS else Exception):
+    """An attempt that did not complete (response headers and body) within ``timeout`` seconds in total."""
+
+
+def _chain(exc):
+    """``exc`` and the exceptions it wraps (requests -> urllib3 -> socket/ssl), outermost first."""
+    seen = []
+    while exc is not None and len(seen) < 8:
+        seen.append(exc)
+        inner = getattr(exc, 'reason', None)
+        if not isinstance(inner, BaseException):
+            inner = next((a for a in getattr(exc, 'args', ()) if isinstance(a, BaseException)), None)
+        exc = inner if inner is not None else exc.__cause__ or exc.__context__
+        if exc in seen:
+            break
+    return seen
+
+
+def _failure_kind(exc):
+    """refused | DNS | unreachable | connect timeout | TLS | proxy | timeout | dropped | invalid"""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'TLS'
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return 'proxy'
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        reason = exc.args[0] if exc.args else None
-        inner = getattr(reason, 'reason', reason)
-        name = type(inner).__name__
-        return name in ('NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError')
-    return False
+        return 'connect timeout'
+    if isinstance(exc, requests.exceptions.Timeout):
+        return 'timeout'
+    if isinstance(exc, ValueError):  # InvalidURL, InvalidSchema, MissingSchema, InvalidHeader...
+        return 'invalid'
+    names = [type(e).__name__ for e in _chain(exc)]
+    if 'NameResolutionError' in names or any(isinstance(e, socket.gaierror) for e in _chain(exc)):
+        return 'DNS'
+    if 'ConnectTimeoutError' in names:
+        return 'connect timeout'
+    if 'ConnectionRefusedError' in names or any('Connection refused' in str(e) for e in _chain(exc) if type(e).__name__ == 'NewConnectionError'):
+        return 'refused'
+    if 'NewConnectionError' in names:
+        return 'unreachable'
+    return 'dropped'
+
+
+def _tls_reason(exc):
+    for item in _chain(exc):
+        if isinstance(item, ssl.SSLError):
+            reason = getattr(item, 'verify_message', None) or getattr(item, 'reason', None)
+            return ('certificate verify failed: %s' % reason) if getattr(item, 'verify_message', None) else (reason or 'handshake failed')
+    return 'handshake or certificate verification failed'
+
+
+def connection_message(kind, host, exc, timeout):
+    """What went wrong, naming the host (never the path or query: an Alibaba query can carry a password)."""
+    if kind == 'TLS':
+        return 'TLS: %s with %s (check validate_certs and ca_bundle)' % (_tls_reason(exc), host)
+    if kind == 'proxy':
+        return 'proxy: the proxy refused or failed the connection to %s (check HTTPS_PROXY/HTTP_PROXY/NO_PROXY)' % host
+    if kind == 'refused':
+        return 'refused: %s refused the connection (nothing listens there, or a firewall rejects it; check endpoint)' % host
+    if kind == 'DNS':
+        return 'DNS: the host name of %s could not be resolved (check endpoint and region)' % host
+    if kind == 'unreachable':
+        return 'unreachable: no route to %s' % host
+    if kind == 'connect timeout':
+        return 'timeout: %s did not accept the connection within %g s (see the timeout option)' % (host, timeout)
+    if kind == 'timeout':
+        return 'timeout: %s did not send a complete answer within %g s (see the timeout option)' % (host, timeout)
+    if kind == 'invalid':
+        return 'the request could not be sent: invalid endpoint URL or header (%s)' % type(exc).__name__
+    return 'dropped: the connection to %s was dropped before a complete response (%s)' % (host, type(_chain(exc)[-1]).__name__)
 
 
 class Transport:
-    """One requests session per module run; every call goes through ``call``."""
+    """One requests session per module run; every call goes through ``call``.
+
+    Time limits: every attempt (connection, request, response headers and body) ends within ``timeout`` seconds,
+    however slowly the server answers; a call with its retries ends within ``retry.deadline`` seconds (120 by
+    default, or one attempt when ``timeout`` is longer). ``events`` records every retried attempt (shown as the
+    result's ``retries``).
+    """
 
     def __init__(self, timeout=30, validate_certs=True, ca_bundle=None, retry=None):
         self.timeout = timeout
@@ -133,53 +218,102 @@ class Transport:
         self.session.headers['User-Agent'] = USER_AGENT
         self.retry = retry or RetryPolicy()
         self.memo = {}  # per-run lookups shared by the clients (e.g. the Huawei project id)
+        self.events = []  # one line per failed attempt that was retried
 
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
+    def _send(self, method, url, headers, body, budget):
+        """One attempt, bounded in TOTAL by ``budget`` seconds (requests' own timeout bounds each socket read only:
+        a server trickling a byte at a time would keep it reading for ever)."""
+        box = {}
+
+        def work():
+            try:
+                resp = self.session.request(method, url, headers=headers, data=body, timeout=budget, allow_redirects=False)
+                resp.content  # pylint: disable=pointless-statement  # read the whole body inside the budget
+                box['resp'] = resp
+            except Exception as exc:  # pylint: disable=broad-except  # re-raised in the caller's thread
+                box['exc'] = exc
+
+        worker = threading.Thread(target=work, name='dbgov-request')
+        worker.daemon = True  # an abandoned attempt must not keep the module process alive
+        worker.start()
+        # a little grace so that requests' own connect timeout (same budget) reports a connect failure as such
+        worker.join(budget + 0.25)
+        if worker.is_alive():
+            raise AttemptTimeout('no complete answer within the time limit')
+        if 'exc' in box:
+            raise box['exc']
+        return box['resp']
+
+    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None,
+             body_error=None):
         """Send a request built (and signed) afresh for every attempt; return (status, headers, json or None).
 
         build() -> (method, url, headers, body bytes or None)
         parse_error(response) -> ApiError
         is_retryable(ApiError, write, idempotent) -> 'throttle' | 'busy' | 'transient' | None
+        body_error(response, data) -> ApiError or None: the cloud's error shape in a 2xx answer (some gateways
+        answer errors with HTTP 200)
         """
         policy = self.retry
         started = policy.clock()
         limit = policy.deadline if deadline is None else deadline
         attempt = 0
+        budget = self.timeout
         while True:
             attempt += 1
             method, url, headers, body = build()
-            error, kind, retry_after = None, None, None
+            host = urlsplit(url).netloc
+            error, kind, retry_after, quick = None, None, None, False
             try:
-                resp = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout, allow_redirects=False)
+                resp = self._send(method, url, headers, body, budget)
             except requests.exceptions.RequestException as exc:
-                safe = not write or idempotent or connection_not_established(exc)
-                error = ApiError(service, operation, None, 'ConnectionError', _connection_message(exc), attempts=attempt)
-                # InvalidURL, InvalidSchema, MissingSchema, InvalidHeader... (also ValueErrors): nothing was sent and
-                # repeating cannot help
-                kind = 'transient' if safe and not isinstance(exc, ValueError) else None
+                failure = _failure_kind(exc)
+                sent = failure not in NOT_SENT
+                error = ApiError(service, operation, None, 'ConnectionError', connection_message(failure, host, exc, budget),
+                                 attempts=attempt)
+                error.failure = failure
+                # a write that was sent and got no complete answer may have been executed
+                error.uncertain = bool(write and sent)
+                if failure in ('TLS', 'invalid'):
+                    kind = None  # a certificate or a URL does not heal by repeating
+                elif not sent or not write or idempotent:
+                    kind = 'transient'
+                    quick = failure in QUICK_RETRY
             else:
+                request_id = resp.headers.get('X-Request-Id') or resp.headers.get('x-acs-request-id')
                 if 200 <= resp.status_code < 300:
                     data, bad = _decode(resp)
                     if not bad:
-                        return resp.status_code, resp.headers, data
-                    request_id = resp.headers.get('X-Request-Id') or resp.headers.get('x-acs-request-id')
-                    error = ApiError(service, operation, resp.status_code, 'InvalidResponse',
-                                     'the response body is not valid JSON', request_id, attempt)
-                    kind = 'transient' if (not write or idempotent) else None
+                        error = body_error(resp, data) if body_error is not None else None
+                        if error is None:
+                            return resp.status_code, resp.headers, data
+                        error.attempts = attempt
+                        kind = is_retryable(error, write, idempotent)
+                    else:
+                        error = ApiError(service, operation, resp.status_code, 'InvalidResponse',
+                                         'the response body is not valid JSON', request_id, attempt)
+                        error.uncertain = bool(write)  # accepted (2xx) but unreadable: it may well have been applied
+                        kind = 'transient' if (not write or idempotent) else None
                 else:
                     error = parse_error(resp)
                     error.attempts = attempt
+                    error.request_id = error.request_id or request_id
+                    # a gateway timeout or an answer without the cloud's error body: the backend may have run the write
+                    error.uncertain = bool(write and resp.status_code >= 500 and (resp.status_code == 504 or str(error.code).startswith('HTTP')))
                     kind = is_retryable(error, write, idempotent)
                     retry_after = parse_retry_after(resp.headers)
             elapsed = policy.clock() - started
             if kind is None:
                 raise error
-            if kind != 'busy' and attempt >= policy.max_attempts:
+            if kind != 'busy' and attempt >= (QUICK_ATTEMPTS if quick else policy.max_attempts):
                 raise error
             wait = policy.delay(attempt - 1, retry_after)
             if elapsed + wait > limit:
                 raise error
+            self.events.append('%s %s attempt %d: %s; retrying in %.1f s' % (service, operation, attempt, error.describe(), wait))
             policy.sleep(wait)
+            # the next attempt gets what is left of the call's deadline (at most timeout, at least 1 s)
+            budget = max(1.0, min(self.timeout, limit - (policy.clock() - started)))
 
 
 def _decode(resp):
@@ -192,16 +326,19 @@ def _decode(resp):
         return None, True
 
 
-def _connection_message(exc):
-    if isinstance(exc, requests.exceptions.SSLError):
-        return 'TLS verification or handshake failed (check validate_certs/ca_bundle)'
-    if isinstance(exc, requests.exceptions.Timeout):
-        return 'the request timed out (see the timeout option)'
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return 'the proxy refused or failed the connection'
-    if isinstance(exc, ValueError):
-        return 'the request could not be sent: invalid endpoint URL or header (%s)' % type(exc).__name__
-    return 'the connection failed or was dropped before a response (%s)' % type(exc).__name__
+def expect_keys(service, operation, data, keys):
+    """``data`` when it is an object holding every key of ``keys``; else an InvalidResponse error naming the missing ones.
+
+    A list answer without its list is not an empty list: treating it as one would make a module report "absent" (and
+    do nothing) for an account that exists.
+    """
+    if not keys:
+        return data
+    missing = [key for key in keys if not isinstance(data, dict) or key not in data]
+    if missing:
+        raise ApiError(service, operation, 200, 'InvalidResponse',
+                       'the answer lacks the expected field%s %s' % ('s' if len(missing) > 1 else '', ', '.join(missing)))
+    return data
 
 
 def json_body(data):

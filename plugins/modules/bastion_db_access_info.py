@@ -8,68 +8,58 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_db_access_info
 short_description: List the database-account grants of an Alibaba Cloud Bastionhost user or user group
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the databases a Bastionhost user (or user group) is authorized for, each with its authorized
     database accounts.
   - Reads C(ListDatabasesForUser) and, for each authorized database, C(ListDatabaseAccountsForUser) (or the
     user-group twins), all pages. A name is looked up with C(ListUsers)/C(ListUserGroups) (exact match).
-options:
-  instance_id:
-    description:
-      - The ID of the bastion host, for example C(bastionhost-cn-st220aw0a0c).
-    type: str
-    required: true
-  user_id:
-    description:
-      - The ID of the bastion user.
-      - Exactly one of O(user_id), O(user_name), O(user_group_id) and O(user_group_name) is required.
-    type: str
-  user_name:
-    description:
-      - The logon name of the bastion user (exact match).
-    type: str
-  user_group_id:
-    description:
-      - The ID of the bastion user group.
-    type: str
-  user_group_name:
-    description:
-      - The name of the bastion user group (exact match).
-    type: str
 notes:
   - Whether a user's list also shows grants inherited through user groups is UNVERIFIED; query the group to see its grants.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes.info_module
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.bastionhost
 author:
   - dbgov.cloud contributors (@dbgov)
 '''
 
 EXAMPLES = r'''
-- name: What may jdoe use through the bastion host?
+- name: What may asmith use through the bastion host?
   dbgov.cloud.bastion_db_access_info:
     region: cn-hangzhou
-    instance_id: bastionhost-cn-st220aw0a0c
-    user_name: jdoe
-  register: jdoe_grants
+    instance_id: bastionhost-cn-emu0prod01
+    user_name: asmith
+  register: asmith_grants
 
 - name: Show the database names and account names
   ansible.builtin.debug:
     msg: "{{ item.database_name }}: {{ item.accounts | map(attribute='account_name') | join(', ') }}"
-  loop: "{{ jdoe_grants.databases }}"
+  loop: "{{ asmith_grants.databases }}"
 
 - name: The grants of a user group, with module_defaults for the connection
   module_defaults:
     group/dbgov.cloud.alibabacloud:
       region: cn-hangzhou
   dbgov.cloud.bastion_db_access_info:
-    instance_id: bastionhost-cn-st220aw0a0c
+    instance_id: bastionhost-cn-emu0prod01
     user_group_name: dba-oncall
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+instance_id:
+  description: The bastion host instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: bastionhost-cn-st220aw0a0c
+  version_added: 1.0.0
 principal:
   description: The user or user group.
   returned: success
@@ -164,17 +154,6 @@ def validate(params):
     bastionhost.check_principal_options(params)
 
 
-def databases_view(state):
-    view = []
-    for database_id in state.granted:
-        database = dict(state.databases[database_id])
-        accounts = [a for a in state.accounts.get(database_id, {}).values() if a['authorized']]
-        database['accounts'] = [dict(account_id=a['account_id'], account_name=a['account_name'], protocol_name=a['protocol_name'])
-                                for a in sorted(accounts, key=lambda a: (a['account_name'] or '', a['account_id']))]
-        view.append(database)
-    return sorted(view, key=lambda d: (d['database_name'] or '', d['database_id']))
-
-
 def main():
     module = AlibabaCloudModule(
         argument_spec=bastionhost.principal_argument_spec(),
@@ -188,10 +167,10 @@ def main():
 def run(module):
     params = module.params
     validate(params)
-    client = module.client('bastionhost')
-    principal = bastionhost.principal_from_params(client, params)
-    state = bastionhost.read_state(client, params['instance_id'], params['region'], principal)
-    module.ansible.exit_json(changed=False, principal=principal.view(), databases=databases_view(state))
+    bastion = module.service(bastionhost.BastionInstance, params['instance_id'])
+    principal = bastion.principal(params)
+    module.exit_info(principal=principal.view(), databases=bastionhost.databases_view(bastion.read_state(principal)),
+                     region=params['region'], instance_id=params['instance_id'])
 
 
 if __name__ == '__main__':

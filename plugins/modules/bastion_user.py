@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_user
 short_description: Manage the standing of an Alibaba Cloud Bastionhost user (lock state, user groups, deletion)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes an existing Bastionhost user locked or unlocked, a member of the listed user groups, or deletes it.
   - Creating users is out of scope (users come from an identity source or the console); O(state=present) for a user
@@ -271,7 +271,7 @@ def run(module):
     params = module.params
     validate(params)
     instance_id = params['instance_id']
-    users = bastionhost.Users(module.client('bastionhost'), instance_id, params['region'])
+    users = module.service(bastionhost.Users, instance_id)
     user = users.find(params.get('user_id'), params.get('user_name'))
     if user is None:
         if params['state'] == 'present':

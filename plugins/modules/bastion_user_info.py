@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_user_info
 short_description: Show how an Alibaba Cloud Bastionhost user reaches databases - directly and through its user groups
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a Bastionhost user, its lock state, the user groups it belongs to, the database grants it holds directly and
     the database grants it reaches through each of its groups.
@@ -139,7 +139,7 @@ USER_OPTIONS = ('user_id', 'user_name')
 def run(module):
     params = module.params
     bastionhost.check_user_options(params)
-    users = bastionhost.Users(module.client('bastionhost'), params['instance_id'], params['region'])
+    users = module.service(bastionhost.Users, params['instance_id'])
     user = users.find(params.get('user_id'), params.get('user_name'))
     view = None
     if user is not None:
@@ -149,7 +149,7 @@ def run(module):
         view['group_grants'] = [dict(user_group_id=g['user_group_id'], user_group_name=g['user_group_name'],
                                      grants=users.grants(bastionhost.Principal('user_group', g['user_group_id'], g['user_group_name'])))
                                 for g in view['groups']]
-    module.ansible.exit_json(changed=False, user=view, instance_id=params['instance_id'], region=params['region'])
+    module.exit_info(user=view, instance_id=params['instance_id'], region=params['region'])
 
 
 def main():

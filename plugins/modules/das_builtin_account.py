@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: das_builtin_account
 short_description: Log the Huawei Cloud DAS built-in account of a database instance in or out
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Logs the built-in (C(clouddba)) account that Huawei Cloud DAS (Data Admin Service) uses on a database instance
     in (C(POST .../login-built-in-account)) or out (C(POST .../logoff-built-in-account)).
@@ -79,18 +79,18 @@ EXAMPLES = r'''
 - name: Log the DAS built-in account out of the orders database
   dbgov.cloud.das_builtin_account:
     region: cn-north-4
-    instance_id: da304cd5bbb944de828759bc7be3d3fein01
+    instance_id: 7d0908f6c98e328ffd1380dee11ba50ein01
     state: logged_out
 
 - name: Manage several instances with shared connection settings
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
   block:
     - name: Log the built-in account in on the reporting replica
       dbgov.cloud.das_builtin_account:
-        instance_id: 0c3f1e9a7b2d4c8e9f6a5b4c3d2e1f0ain01
+        instance_id: f52df45f7a81c2f40e59dd6a27d498fdin01
         state: logged_in
         language: en-us
       register: das_login
@@ -105,6 +105,10 @@ EXAMPLES = r'''
     state: logged_out
   loop: "{{ governed_mysql_instances }}"
   changed_when: false
+  vars:
+    governed_mysql_instances:
+      - 7d0908f6c98e328ffd1380dee11ba50ein01
+      - 9b85ae85e3859b25c277c3ac70f4cc6bin01
 '''
 
 RETURN = r'''
@@ -200,47 +204,26 @@ actions:
       sample: {datastore_type: MySQL}
 '''
 
-import functools
-
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, check_pattern
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_pattern
 from ansible_collections.dbgov.cloud.plugins.module_utils import das
-
-OPERATIONS = dict(logged_in='LoginBuiltInAccount', logged_out='LogoffBuiltInAccount')
 
 
 def validate(params):
     check_pattern('instance_id', params['instance_id'], das.INSTANCE_ID_PATTERN, '32 to 36 letters and digits')
 
 
-def build_plan(client, params):
-    """(plan, before, after): always exactly one call, since the current state cannot be read."""
-    instance_id, datastore_type, state, language = params['instance_id'], params['datastore_type'], params['state'], params['language']
-    plan = Plan()
-    call = das.login_builtin_account if state == 'logged_in' else das.logoff_builtin_account
-    plan.add(OPERATIONS[state], functools.partial(call, client, instance_id, datastore_type, language),
-             target=instance_id, datastore_type=datastore_type)
-    before = das.account_view(instance_id, datastore_type, 'unknown')
-    after = das.account_view(instance_id, datastore_type, state)
-    return plan, before, after
-
-
 def run(module):
     params = module.params
     validate(params)
-    client = module.client(das.SERVICE)
-    instance, listed = das.find_instance(client, params['instance_id'], params['datastore_type'], params['language'])
-    if instance is None:
-        msg = ('instance_id: DAS does not list %s among the %d Cloud-DBA instances of datastore_type %s in region %s; '
-               'check the ID, the region and that DAS manages the instance')
-        module.fail(msg % (params['instance_id'], listed, params['datastore_type'], params['region']),
-                    operation='ListCloudDbaInstances', resource_id=params['instance_id'], error_code='InstanceNotListed')
-    plan, before, after = build_plan(client, params)
+    instance = module.service(das.DasInstance, params['instance_id'], datastore_type=params['datastore_type'], language=params['language'])
+    listed = instance.listed()
+    plan, before, after = das.plan_builtin_account(instance, params['state'])
 
     def result_view():
         return das.account_view(params['instance_id'], params['datastore_type'], params['state'], plan.actions[0].result)
 
-    extra = dict(instance=instance)
+    extra = dict(instance=listed)
     if params['state'] == 'logged_in':
         extra['db_user_id'] = lambda: plan.actions[0].result  # known only after the call (None in check mode)
     module.finish(plan, before, after, key='builtin_account', reread=result_view, **extra)

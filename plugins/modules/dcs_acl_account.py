@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_account
 short_description: Manage Huawei Cloud DCS (Redis) ACL accounts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates and deletes the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance,
     with their role, read policy, description and password.
@@ -50,43 +50,18 @@ options:
         creation finished (the module then waits for the creation even with O(wait=false)).
     type: str
     choices: [master, replica, master-replica]
-  password:
-    description:
-      - The account password. Required to create the account; see O(update_password) for existing accounts.
-      - 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(`~!@#$%^&*()-_=+|{},<.>/?); no other characters (in particular no C(:)), and it must not
-        contain the account name forwards or backwards.
-    type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the module creates the account.
-      - V(always) resets the password of an existing account to O(password) on every run (the API cannot tell
-        whether it already is that password, so such a run always reports a change). O(password) is then required.
-    type: str
-    choices: [on_create, always]
-    default: on_create
   description:
     description:
       - The account description, up to 1024 characters. An empty string clears it; when omitted, it is left as it is.
     type: str
-  wait:
-    description:
-      - Wait until asynchronous changes finished (the account is C(AVAILABLE) again, or gone after a delete).
-      - With V(false), the module returns after its last request was accepted; when a run makes two asynchronous
-        changes to one account (password and role), it still waits between them.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for each asynchronous change, and to keep retrying while the instance answers that it is
-        busy (1 to 7200).
-    type: int
-    default: 300
 notes:
   - Passwords cannot be read back, hence O(update_password). The password never appears in results, diffs or
     errors; RV(account.password) shows V(<changed>) when the run sets it.
-  - Password special characters are those of the vendor SDK and API pages; one newer page also lists C(') and
-    C("), which are refused here until confirmed (UNVERIFIED).
+  - Password special characters are those of the vendor SDK's field documentation (which includes the backslash C(\));
+    one newer API page also lists C(') and C("), which are refused here until confirmed (UNVERIFIED).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list of the instance does not report it, O(read_policy) cannot be verified; the module then sends it only
+    together with a role change or on create, warns once, and does not report a change for it alone.
   - Before its first write the module reads the instance once and requires it to be C(RUNNING) (it waits while the
     instance is busy). A run that changes nothing makes exactly one call (the account list); check mode never writes
     and never reads the instance.
@@ -98,10 +73,18 @@ notes:
     C(DELETED) like gone.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:create), C(dcs:aclaccount:modify) and
     C(dcs:aclaccount:delete) as used, and read access to the instance.
+  - "O(password) rules: 8 to 64 characters with at least three of lowercase letters, uppercase letters, digits and the special
+    characters C(`~!@#$%^&*()-_=+\\|{},<.>/?); no other characters (in particular no C(:)), and it must not contain the account
+    name forwards or backwards."
+  - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
+    to one account (password and role), it waits between them even with O(wait=false).
+  - O(wait_timeout) is 1 to 7200 seconds.
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.password
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -130,7 +113,9 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
+  vars:
+    orders_cache_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
   block:
     - name: Rotate the password of the payments service account
       dbgov.cloud.dcs_acl_account:
@@ -206,9 +191,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, password_options, password_to_set,
-)
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ValidationError, password_options, wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -224,76 +207,16 @@ def validate(params):
         raise ValidationError('password: required with update_password=always')
 
 
-def plan_create(acl, params):
-    plan, name = Plan(), params['account_name']
-    if name == dcs.DEFAULT_NAME:
-        raise ValidationError('account_name: the default account belongs to the instance and cannot be created')
-    missing = [option for option in ('role', 'password') if params[option] is None]
-    if missing:
-        raise ValidationError('%s: required to create ACL account %r' % (', '.join(missing), name))
-    policy = params['read_policy']
-    shown = dict(account_name=name, account_role=params['role'], account_password=SECRET_PLACEHOLDER)
-    if params['description']:
-        shown['description'] = params['description']
-    plan.add('CreateAclAccount', lambda: acl.create(name, params['role'], params['password'], params['description'],
-                                                    wait=True if policy else None), target=name, **shown)
-    if policy:
-        plan.add('UpdateAclAccount', lambda: acl.change_role(acl.latest['account_id'], name, dict(account_read_policy=policy)),
-                 target=name, account_read_policy=policy)
-    after = dict(id=None, name=name, type='normal', role=params['role'], read_policy=policy, status='AVAILABLE',
-                 description=params['description'] or '', password=DIFF_CHANGED)
-    return plan, None, after
-
-
-def plan_update(acl, current, params):
-    plan = Plan()
-    before = dcs.account_view(current)
-    account_id, name = before['id'], before['name']
-    body = dcs.role_changes(before, params['role'], params['read_policy'])
-    after = dcs.apply_role_changes(before, body)
-    description = params['description']
-    password = password_to_set(params)
-    if description is not None and description != before['description']:
-        plan.add('UpdateAclAccountRemark', lambda: acl.set_description(account_id, description), target=name, description=description)
-        after['description'] = description
-    if password is not None:
-        # a role change follows: wait for the reset even with wait=false
-        plan.add('ResetAclAccountPassWord', lambda: acl.set_password(account_id, name, password, wait=True if body else None),
-                 target=name, new_password=SECRET_PLACEHOLDER)
-        after['password'] = DIFF_CHANGED
-    if body:
-        plan.add('UpdateAclAccount', lambda: acl.change_role(account_id, name, body), target=name, **body)
-    if plan and before['type'] == dcs.DEFAULT_TYPE:
-        raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (planned: %s)'
-                              % (name, ', '.join(a.operation for a in plan.actions)))
-    return plan, before, after
-
-
-def plan_delete(acl, current):
-    plan = Plan()
-    before = dcs.account_view(current)
-    if before['type'] == dcs.DEFAULT_TYPE:
-        raise ValidationError('account_name: %r is the default account of the instance and cannot be deleted' % before['name'])
-    plan.add('DeleteAclAccount', lambda: acl.delete(before['id'], before['name']), target=before['name'])
-    return plan, before, {}
-
-
-def build_plan(acl, current, params):
-    if params['state'] == 'absent':
-        return plan_delete(acl, current) if current is not None else (Plan(), None, {})
-    if current is None:
-        return plan_create(acl, params)
-    return plan_update(acl, current, params)
-
-
 def run(module):
     params = module.params
     validate(params)
-    acl = dcs.AclInstance(module, params['instance_id'])
+    acl = module.service(dcs.AclInstance, params['instance_id'])
     current = acl.find(name=params['account_name'])
-    plan, before, after = build_plan(acl, current, params)
+    plan, before, after = dcs.plan_account(acl, current, params)
     if not plan and params['state'] == 'present' and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if params['state'] == 'present' and dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
 
     def reread():
         if params['state'] == 'absent':
@@ -316,8 +239,7 @@ def main():
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
             **password_options(),
             description=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **wait_options()
         ),
         supports_check_mode=True,
     )

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_account_info
 short_description: List the ACL accounts of a Huawei Cloud DCS (Redis) instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the ACL accounts of a Huawei Cloud DCS (Distributed Cache Service) Redis instance with one call
     (C(GET /v2/{project_id}/instances/{instance_id}/accounts)), optionally only the one with a given name.
@@ -44,19 +44,39 @@ EXAMPLES = r'''
 - name: Fail when an account can write although it should not
   ansible.builtin.assert:
     that: acl.accounts | selectattr('name', 'in', read_only_accounts) | selectattr('role', 'eq', 'write') | list | length == 0
+  vars:
+    read_only_accounts: [bi_readonly, ops_monitor]
 
 - name: Look up one account with shared connection settings
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
   dbgov.cloud.dcs_acl_account_info:
-    instance_id: "{{ orders_cache_id }}"
+    instance_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
     account_name: svc_payments
   register: svc_payments
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-north-4
+  version_added: 1.0.0
+project_id:
+  description: The project ID the module read (the option, its environment fallback, or resolved from O(region)).
+  returned: success
+  type: str
+  sample: 0b1e5a9c7f3d4e2a8c6b4d1f3a5e7c9b
+  version_added: 1.0.0
+instance_id:
+  description: The instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: 5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d
+  version_added: 1.0.0
 accounts:
   description: The ACL accounts, in the order the API lists them.
   returned: success
@@ -106,8 +126,9 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    accounts = dcs.list_accounts(module.client(dcs.SERVICE), params['instance_id'])
-    module.ansible.exit_json(changed=False, accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']))
+    accounts = module.service(dcs.AclInstance, params['instance_id']).accounts()
+    module.exit_info(accounts=select_views(accounts, dcs.account_view, account_name=params['account_name']),
+                     region=params['region'], project_id=module.client(dcs.AclInstance.SERVICE).project_id, instance_id=params['instance_id'])
 
 
 def main():

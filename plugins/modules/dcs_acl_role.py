@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_acl_role
 short_description: Set the role and read policy of a Huawei Cloud DCS (Redis) ACL account
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the role (V(read) or V(write)) and, optionally, the read policy of an existing ACL account of a Huawei Cloud
     DCS (Distributed Cache Service) Redis instance, idempotently.
@@ -48,18 +48,6 @@ options:
         (C(account_read_policy)).
     type: str
     choices: [master, replica, master-replica]
-  wait:
-    description:
-      - Wait until the account is C(AVAILABLE) with the new values. With V(false), return after the request was
-        accepted; RV(account) then shows the account as listed right after it (usually C(UPDATING)).
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the change, and to keep retrying while the instance answers that it is busy
-        (1 to 7200). Each wait and each write has its own budget.
-    type: int
-    default: 300
 notes:
   - Before its first write the module reads the instance once and requires it to be C(RUNNING) (it waits while the
     instance is busy, and fails at once when it is C(ERROR), C(FROZEN) or C(CREATEFAILED)). A run that changes
@@ -70,16 +58,22 @@ notes:
   - The API answers a role change with a job ID, but whether that job can be queried (C(GET /v2/{project_id}/jobs/{job_id}))
     is not documented (UNVERIFIED), so the module waits on the account status instead; only when the change ends in
     C(ERROR) does it try the job once, for the failure reason.
-  - When the API does not report C(account_read_policy) for an account, the module cannot compare it and sends O(read_policy)
-    whenever it is set (a change is reported on every run).
+  - The API reference lists C(account_read_policy) on accounts, the vendor SDK's account model does not. When the
+    account list does not report it, the module cannot compare O(read_policy); it sends it only together with a role
+    change, warns once that it cannot be verified, and does not report a change for the read policy alone (so a
+    re-run writes nothing).
   - The C(default) account (type C(default)) belongs to the instance; whether the ACL APIs may change it is not
     documented (UNVERIFIED), so the module refuses to change it and only reports it when it already matches.
   - Needs the IAM permissions C(dcs:aclaccount:list), C(dcs:aclaccount:modify) (C(dcs:aclaccount:modifyRole)) and
     read access to the instance.
+  - O(wait) waits until the account is C(AVAILABLE) with the new values; with O(wait=false), RV(account) shows the account as
+    listed right after the request (usually C(UPDATING)).
+  - O(wait_timeout) is 1 to 7200 seconds; each wait and each write has its own budget.
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -104,7 +98,9 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.huaweicloud:
       region: cn-north-4
-      project_id: "{{ hw_project_id }}"
+      project_id: e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71   # optional: found from the region when omitted
+  vars:
+    orders_cache_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
   block:
     - name: Give the payments service write access and read from replicas
       dbgov.cloud.dcs_acl_role:
@@ -179,7 +175,7 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import Plan, ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
 
 
@@ -190,30 +186,19 @@ def validate(params):
     dcs.check_wait_timeout('wait_timeout', params['wait_timeout'])
 
 
-def build_plan(acl, current, params):
-    plan = Plan()
-    before = dcs.account_view(current)
-    body = dcs.role_changes(before, params['role'], params['read_policy'])
-    after = dcs.apply_role_changes(before, body)
-    if body:
-        if before['type'] == dcs.DEFAULT_TYPE:
-            raise ValidationError('account_name: %r is the default account of the instance; this module does not change it (%s differ)'
-                                  % (before['name'], ', '.join(sorted(body))))
-        plan.add('UpdateAclAccount', lambda: acl.change_role(before['id'], before['name'], body), target=before['name'], **body)
-    return plan, before, after
-
-
 def run(module):
     params = module.params
     validate(params)
-    acl = dcs.AclInstance(module, params['instance_id'])
+    acl = module.service(dcs.AclInstance, params['instance_id'])
     accounts = acl.accounts()
-    current = dcs.select(accounts, params['account_name'], params['account_id'])
+    current = acl.settled(dcs.select(accounts, params['account_name'], params['account_id']), params['account_name'], params['account_id'])
     if current is None:
         raise acl.missing(params['account_name'], params['account_id'], len(accounts))
-    plan, before, after = build_plan(acl, current, params)
+    plan, before, after = dcs.plan_role(acl, current, params)
     if not plan and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
+    if dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
+        module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),
                   job_id=lambda: acl.job_id)
 
@@ -226,8 +211,7 @@ def main():
             account_id=dict(type='str'),
             role=dict(type='str', choices=list(dcs.ROLES)),
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **wait_options()
         ),
         supports_check_mode=True,
         required_one_of=[('account_name', 'account_id'), ('role', 'read_policy')],

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ddm_user
 short_description: Manage an account of a Huawei Cloud DDM instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, change or delete one account of a Huawei Cloud DDM (Distributed Database Middleware) instance
     with the DDM V3 account API.
@@ -34,22 +34,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  password:
-    description:
-      - Password of the account. Required when the account is created.
-      - "8 to 32 characters with at least three of lowercase letters, uppercase letters, digits and the special
-        characters C(~ ! @ # % ^ * - _ + ?) (no other characters), and not the account name or the name reversed.
-        These rules are checked before any request."
-      - The API never returns a password, so a password cannot be compared; see O(update_password).
-    type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the account is created.
-      - V(always) resets the password of an existing account on every run (one call, reported as changed).
-        O(password) is then required.
-    type: str
-    choices: [on_create, always]
-    default: on_create
   base_authority:
     description:
       - Base privileges of the account. Required when the account is created.
@@ -92,10 +76,13 @@ notes:
   - An instance holds at most 100 accounts; a create beyond that fails with the API's error.
   - The module needs the IAM permissions C(ddm:user:list) and, for changes, C(ddm:user:create), C(ddm:user:modify),
     C(ddm:user:delete).
+  - "O(password) rules: 8 to 32 characters with at least three of lowercase letters, uppercase letters, digits and the special
+    characters C(~ ! @ # % ^ * - _ + ?) (no other characters), and not the account name or the name reversed."
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_huaweicloud
+  - dbgov.cloud.options.password
 attributes:
   check_mode:
     support: full
@@ -206,16 +193,9 @@ actions:
       params: {base_authority: [INSERT, SELECT], databases: [orders, order_items]}
 '''
 
-import functools
-
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, password_options, password_to_set,
-)
-from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, password_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
-
-COMPARED = ('base_authority', 'databases', 'description', 'password_lifetime')
 
 
 def validate(params):
@@ -235,118 +215,15 @@ def validate(params):
         raise ValidationError('password: required with update_password=always')
 
 
-def desired_values(params):
-    """The compared options the task sets, normalised like ddm.normalize_user (sets as sorted lists)."""
-    want = {}
-    for key in ('base_authority', 'databases'):
-        if params.get(key) is not None:
-            want[key] = sorted(set(params[key]))
-    if params.get('description') is not None:
-        want['description'] = params['description']
-    if params.get('password_lifetime') is not None:
-        want['password_lifetime'] = params['password_lifetime']
-    return want
-
-
-def changed_fields(current, want):
-    """The keys of ``want`` whose value differs from the current view (lists are already sorted sets)."""
-    return [key for key in COMPARED if key in want and want[key] != current.get(key)]
-
-
-def _api_field(key, value):
-    if key == 'databases':
-        return [dict(name=n) for n in value]
-    return value
-
-
-def build_plan(params, current, api):
-    """Plan the calls that bring account ``current`` (API object or None) to ``params``.
-
-    ``api`` maps 'create', 'update', 'delete', 'reset' to callables (body / password as argument);
-    returns (plan, before view, predicted after view).
-    """
-    plan = Plan()
-    name = params['name']
-    target = '%s/%s' % (params['instance_id'], name)
-    before = ddm.normalize_user(current)
-    want = desired_values(params)
-
-    if params['state'] == 'absent':
-        if current is not None:
-            plan.add('DeleteDdmUser', api['delete'], target=target)
-        return plan, before, None
-
-    if current is None:
-        missing = [opt for opt in ('password', 'base_authority') if params.get(opt) is None]
-        if missing:
-            raise ValidationError('%s: required to create account %r, which does not exist' % (' and '.join(missing), name))
-        body = dict(name=name, password=params['password'], base_authority=want['base_authority'])
-        shown = dict(name=name, password=SECRET_PLACEHOLDER, base_authority=want['base_authority'])
-        for key in ('databases', 'description', 'password_lifetime'):
-            if key in want and not (key == 'databases' and not want[key]):
-                body[key] = _api_field(key, want[key])
-                shown[key] = want[key]
-        plan.add('CreateDdmUser', functools.partial(api['create'], body), target=target, **shown)
-        after = dict(name=name, status=None, base_authority=want['base_authority'], databases=want.get('databases', []),
-                     description=want.get('description', ''), password_lifetime=want.get('password_lifetime', 0),
-                     created=None, password_last_changed=None)
-        return plan, before, after
-
-    after = dict(before)
-    fields = changed_fields(before, want)
-    if 'databases' in fields and not want['databases']:
-        raise ValidationError('databases: an empty list would detach every schema (%s) from account %r; the module refuses to send it '
-                              'because whether the DDM API clears the associations for an empty list is not verified'
-                              % (', '.join(before['databases']), name))
-    if fields:
-        body = dict((key, _api_field(key, want[key])) for key in fields)
-        plan.add('UpdateDdmUser', functools.partial(api['update'], body), target=target, **dict((key, want[key]) for key in fields))
-        after.update((key, want[key]) for key in fields)
-    password = password_to_set(params)
-    if password is not None:
-        plan.add('ResetDdmUserPassword', functools.partial(api['reset'], password), target=target, password=SECRET_PLACEHOLDER)
-    return plan, before, after
-
-
-def make_api(client, instance_id, name, deadline):
-    def delete():
-        try:
-            return ddm.delete_user(client, instance_id, name, deadline=deadline)
-        except ApiError as err:
-            if ddm.is_missing_account(err):  # deleted by someone else since the read: the goal is reached
-                return {}
-            raise
-
-    return dict(
-        create=lambda body: ddm.create_user(client, instance_id, body, deadline=deadline),
-        update=lambda body: ddm.update_user(client, instance_id, name, body, deadline=deadline),
-        reset=lambda password: ddm.reset_password(client, instance_id, name, password, deadline=deadline),
-        delete=delete,
-    )
-
-
-def sets_password(plan):
-    return any('password' in action.params for action in plan.actions)
-
-
 def run(module):
     params = module.params
     validate(params)
-    instance_id, name = params['instance_id'], params['name']
-    client = module.client('ddm')
-    current = ddm.find_user(client, instance_id, name)
-    plan, before, after = build_plan(params, current, make_api(client, instance_id, name, params['wait_timeout']))
-    seen = {}
-
-    def reread():
-        seen['after'] = ddm.normalize_user(ddm.find_user(client, instance_id, name))
-        return seen['after']
-
-    extra = {}
-    if module.diff_mode and sets_password(plan):
-        # the password cannot be shown or compared: the diff marks it, the returned user never holds it
-        extra['diff'] = lambda: dict(before=before or {}, after=dict(seen.get('after', after) or {}, password=DIFF_CHANGED))
-    module.finish(plan, before, after, key='user', reread=reread if params['state'] == 'present' else None, **extra)
+    instance = module.service(ddm.DdmInstance, params['instance_id'])
+    current = instance.find(params['name'])
+    plan, before, after = ddm.plan_user(params, current, instance)
+    # the password cannot be shown or compared: the diff marks it, the returned user never holds it
+    module.finish(plan, before, after, key='user', diff_secrets=('password',) if ddm.sets_password(plan) else (),
+                  reread=(lambda: ddm.normalize_user(instance.find(params['name']))) if params['state'] == 'present' else None)
 
 
 def main():

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ddm_user_info
 short_description: List the accounts of a Huawei Cloud DDM instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - List the accounts of a Huawei Cloud DDM (Distributed Database Middleware) instance with the DDM V3 account API,
     reading every page, optionally only the account with a given name.
@@ -63,6 +63,24 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-north-4
+  version_added: 1.0.0
+project_id:
+  description: The project ID the module read (the option, its environment fallback, or resolved from O(region)).
+  returned: success
+  type: str
+  sample: 0b1e5a9c7f3d4e2a8c6b4d1f3a5e7c9b
+  version_added: 1.0.0
+instance_id:
+  description: The instance the module read (O(instance_id)).
+  returned: success
+  type: str
+  sample: 0a8f1c6baa124e99853719d9257324dfin09
+  version_added: 1.0.0
 users:
   description: The accounts, sorted by name; an empty list when none (or none with O(name)) exists.
   returned: always
@@ -117,8 +135,10 @@ def validate(params):
 
 def run(module):
     validate(module.params)
-    users = ddm.list_users(module.client('ddm'), module.params['instance_id'])
-    module.ansible.exit_json(changed=False, users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')))
+    users = module.service(ddm.DdmInstance, module.params['instance_id']).users()
+    module.exit_info(users=select_views(users, ddm.normalize_user, sort_by='name', name=module.params.get('name')),
+                     region=module.params['region'], project_id=module.client(ddm.DdmInstance.SERVICE).project_id,
+                     instance_id=module.params['instance_id'])
 
 
 def main():

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account
 short_description: Manage a standard database account of a PolarDB for MySQL cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, changes and deletes a B(standard) (C(Normal)) database account of a PolarDB for MySQL cluster - its password,
     description, lock state and database privileges.
@@ -339,7 +339,7 @@ def build_plan(engine, params, raw, desired):
 
 
 def check_cluster(engine, params, plan):
-    raw = engine.cluster()
+    raw = engine.describe()
     if raw.get('DBType') != 'MySQL':
         raise ValidationError('cluster_id: cluster %s is a PolarDB for %s cluster; this module manages PolarDB for MySQL accounts'
                               % (params['cluster_id'], raw.get('DBType') or 'unknown-engine'))
@@ -360,9 +360,9 @@ def run(module):
     params = module.params
     module.add_secret(params.get('password'))
     desired = validate(params)
-    engine = polardb.StandardAccounts(module.client(polardb.SERVICE), params['cluster_id'], params['wait'], params['wait_timeout'])
+    engine = module.service(polardb.StandardAccounts, params['cluster_id'])
     name = params['account_name']
-    raw = engine.read(name)
+    raw = engine.read_account(name)
     if raw is not None:
         check_account_type(params, raw, desired)
     elif params['state'] == 'present' and len(name) > polardb.NEW_ACCOUNT_NAME_MAX:
@@ -375,7 +375,7 @@ def run(module):
     after = polardb.standard_account_view(predicted, password_set)
 
     def reread():
-        found = engine.wait_available(name) if params['state'] == 'present' else engine.read(name)
+        found = engine.wait_available(name) if params['state'] == 'present' else engine.read_account(name)
         return polardb.standard_account_view(found, password_set)
 
     module.finish(plan, before, after, key='account', reread=reread, cluster_id=params['cluster_id'])

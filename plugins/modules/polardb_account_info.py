@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account_info
 short_description: List the database accounts of a PolarDB cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the accounts of a PolarDB cluster with C(DescribeAccounts), every page (C(PageSize=100) until a short page,
     since the API reports no total), optionally filtered by name and type.
@@ -45,7 +45,7 @@ EXAMPLES = r'''
 - name: Every account of a cluster
   dbgov.cloud.polardb_account_info:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
   register: polardb_accounts
 
 - name: Find the privileged account before resetting it
@@ -55,18 +55,30 @@ EXAMPLES = r'''
   block:
     - name: Read the Super account
       dbgov.cloud.polardb_account_info:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_type: Super
       register: privileged
 
     - name: Reset its permissions
       dbgov.cloud.polardb_account_reset:
-        cluster_id: pc-bp1a2b3c4d5e6f7g8
+        cluster_id: pc-bp1orders0prod01
         account_name: "{{ privileged.accounts[0].account_name }}"
       when: privileged.accounts | length == 1
 '''
 
 RETURN = r'''
+region:
+  description: The region the module read (the option or its environment fallback).
+  returned: success
+  type: str
+  sample: cn-hangzhou
+  version_added: 1.0.0
+cluster_id:
+  description: The cluster the module read (O(cluster_id)).
+  returned: success
+  type: str
+  sample: pc-bp1orders0prod01
+  version_added: 1.0.0
 accounts:
   description: The accounts that match the filters, sorted by name.
   returned: success
@@ -124,11 +136,10 @@ def validate(params):
 def run(module):
     params = module.params
     validate(params)
-    client = module.client(polardb.SERVICE)
-    raw = polardb.list_accounts(client, params['cluster_id'], params.get('account_name'))
+    raw = module.service(polardb.PolarDBCluster, params['cluster_id']).accounts(params.get('account_name'))
     accounts = select_views(raw, polardb.normalize_account, sort_by='account_name',
                             AccountName=params.get('account_name'), AccountType=params.get('account_type'))
-    module.ansible.exit_json(changed=False, accounts=accounts)
+    module.exit_info(accounts=accounts, region=params['region'], cluster_id=params['cluster_id'])
 
 
 def main():

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_account_reset
 short_description: Reset the permissions of the privileged account of a PolarDB for MySQL cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Calls the PolarDB C(ResetAccount) API, which restores the permissions of the privileged (C(Super)) account of a
     PolarDB for MySQL cluster, for example after its grants were revoked by accident. It can set the account's
@@ -37,15 +37,9 @@ options:
         characters C(!@#$%^&*()_+-=); no other characters.
       - Passwords cannot be read back, so the module cannot tell whether the password already has this value.
     type: str
-  wait:
-    description:
-      - Wait while the cluster is not C(Running) or the account is not C(Available), before the reset and after it.
-      - With V(false) a cluster that is not C(Running) or an account that is not C(Available) fails the task at once.
-    type: bool
-    default: true
   wait_timeout:
     description:
-      - Seconds to wait for each of those states (before and after the reset), and the time limit for retrying
+      - Seconds to wait for the cluster to be C(Running) and the account C(Available) (each time, before and after the reset), and the time limit for retrying
         C(ConcurrentTaskExceeded) answers of C(ResetAccount).
     type: int
     default: 600
@@ -67,10 +61,13 @@ notes:
     and underscores, ends with a letter or digit). New MySQL accounts are limited to 16 characters; the module
     accepts up to 32 so that it does not refuse an existing account, whose existence it checks anyway.
   - Clusters C(Stopped), C(Deleting) or C(Deleted) fail at once, since they do not become C(Running) by themselves.
+  - O(wait) waits while the cluster is not C(Running) or the account is not C(Available), before the reset and after it.
+    With O(wait=false) a cluster that is not C(Running) or an account that is not C(Available) fails the task at once.
 extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -91,13 +88,13 @@ EXAMPLES = r'''
 - name: Repair the privileged account after its grants were revoked
   dbgov.cloud.polardb_account_reset:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: dba_admin
 
 - name: Reset the permissions and rotate the password in the same call
   dbgov.cloud.polardb_account_reset:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: dba_admin
     account_password: "{{ vault_polardb_admin_password }}"
     wait_timeout: 900
@@ -106,13 +103,13 @@ EXAMPLES = r'''
   module_defaults:
     group/dbgov.cloud.alibabacloud:
       region: cn-shanghai
-      access_key: "{{ alicloud_access_key }}"
-      secret_key: "{{ alicloud_secret_key }}"
+      access_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_ID') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}"
   block:
     - name: Preview the reset (read-only checks, no write)
       dbgov.cloud.polardb_account_reset:
-        cluster_id: pc-uf6x7y8z9a0b1c2d3
-        account_name: dba_admin
+        cluster_id: pc-uf6payments0sh07
+        account_name: pay_admin
       check_mode: true
       register: preview
 
@@ -217,13 +214,8 @@ actions:
 '''
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, check_length, check_password, check_pattern, check_range, wait_until,
-)
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import check_length, check_password, check_pattern, check_range, wait_options
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
-
-PERMISSIONS_BEFORE = 'unknown'
-PERMISSIONS_AFTER = 'reset'
 
 
 def validate(params):
@@ -235,151 +227,26 @@ def validate(params):
     check_range('wait_timeout', params['wait_timeout'], 1, 86400)
 
 
-class Preflight:
-    """The read-only checks before the reset, and the waits before and after it."""
-
-    def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.cluster_id = module.params['cluster_id']
-        self.account_name = module.params['account_name']
-        self.wait = module.params['wait']
-        self.timeout = module.params['wait_timeout']
-        self.cluster = None
-
-    def fail(self, msg, **fields):
-        self.module.fail(msg, resource_id=self.cluster_id, **fields)
-
-    def check_cluster(self, after_reset=False, **fields):
-        """DescribeDBClusterAttribute: MySQL only; wait (bounded) while not Running."""
-        raw = polardb.describe_cluster(self.client, self.cluster_id)
-        db_type = raw.get('DBType')
-        if db_type != 'MySQL':
-            self.fail('cluster_id: cluster %s is a PolarDB for %s cluster; ResetAccount supports only PolarDB for MySQL clusters'
-                      % (self.cluster_id, db_type or 'unknown-engine'), operation='DescribeDBClusterAttribute')
-        status = raw.get('DBClusterStatus')
-        if status != polardb.RUNNING and self.wait and status not in polardb.CLUSTER_STATES_NOT_WAITED:
-            raw = self.wait_for(lambda: polardb.describe_cluster(self.client, self.cluster_id), 'DBClusterStatus', polardb.RUNNING,
-                                polardb.CLUSTER_STATES_NOT_WAITED)
-            status = raw.get('DBClusterStatus')
-        self.cluster = polardb.normalize_cluster(raw)
-        if status != polardb.RUNNING:
-            stuck = 'it will not become Running by itself' if status in polardb.CLUSTER_STATES_NOT_WAITED else None
-            self.fail_not_ready('cluster %s' % self.cluster_id, status, polardb.RUNNING, stuck, after_reset,
-                                operation='DescribeDBClusterAttribute', **fields)
-        return raw
-
-    def check_account(self):
-        """DescribeAccounts (every page): the account must exist and be the Super account; wait while not Available."""
-        accounts = polardb.list_accounts(self.client, self.cluster_id)
-        raw = polardb.find_account(accounts, self.account_name)
-        if raw is None:
-            self.fail('account_name: cluster %s has no account named %r; its accounts are: %s'
-                      % (self.cluster_id, self.account_name, polardb.describe_names(accounts)), operation='DescribeAccounts')
-        account_type = raw.get('AccountType')
-        if account_type != 'Super':
-            supers = [a.get('AccountName') for a in accounts if a.get('AccountType') == 'Super']
-            hint = ('; the privileged account of this cluster is %s' % ', '.join(supers)) if supers else '; this cluster has no Super account'
-            self.fail('account_name: account %r of cluster %s is a %s account; ResetAccount resets only the privileged (Super) account%s'
-                      % (self.account_name, self.cluster_id, account_type, hint), operation='DescribeAccounts')
-        return self.wait_account(raw)
-
-    def wait_account(self, raw, after_reset=False, **fields):
-        status = raw.get('AccountStatus')
-        if status != polardb.AVAILABLE and self.wait and status not in polardb.ACCOUNT_STATES_NOT_WAITED:
-            raw = self.wait_for(self.read_account, 'AccountStatus', polardb.AVAILABLE, polardb.ACCOUNT_STATES_NOT_WAITED)
-            if raw is None:
-                self.fail('account %r of cluster %s disappeared while waiting for it to be Available' % (self.account_name, self.cluster_id),
-                          operation='DescribeAccounts', **fields)
-            status = raw.get('AccountStatus')
-        if status != polardb.AVAILABLE:
-            stuck = 'it is being deleted' if status in polardb.ACCOUNT_STATES_NOT_WAITED else None
-            self.fail_not_ready('account %r of cluster %s' % (self.account_name, self.cluster_id), status, polardb.AVAILABLE, stuck, after_reset,
-                                operation='DescribeAccounts', **fields)
-        return raw
-
-    def read_account(self):
-        """The account as DescribeAccounts (filtered by its name) lists it now, or None."""
-        return polardb.find_account(polardb.list_accounts(self.client, self.cluster_id, self.account_name), self.account_name)
-
-    def wait_for(self, read, field, wanted, not_waited):
-        """Read again (``read()``, bounded by wait_timeout) until ``field`` is ``wanted`` or in ``not_waited`` (it will not end
-        by itself) or the object is gone; return the last object read (None: gone)."""
-        box = [None]
-
-        def settled():
-            box[0] = read()
-            return box[0] is None or box[0].get(field) == wanted or box[0].get(field) in not_waited
-
-        wait_until(settled, self.timeout)
-        return box[0]
-
-    def fail_not_ready(self, what, status, wanted, stuck, after_reset, **fields):
-        """Fail: ``what`` is ``status``, not ``wanted``; why waiting did not help (``stuck``: a status that will not end by itself)
-        and whether anything was changed."""
-        if stuck:
-            why = stuck
-        elif self.wait:
-            why = 'still not %s after waiting %d seconds (wait_timeout)' % (wanted, self.timeout)
-        else:
-            why = 'wait is false'
-        when = 'after the reset' if after_reset else 'before the reset; nothing was changed'
-        self.fail('%s is %s, not %s (%s), %s' % (what, status, wanted, why, when), **fields)
-
-    def after_reset(self, plan, request_id):
-        """The end state: wait for Running/Available again (wait=true), then the account as read back."""
-        fields = dict(actions=plan.public(), request_id=request_id)
-        if self.wait:
-            self.check_cluster(after_reset=True, **fields)
-        found = self.read_account()
-        if found is None:
-            self.fail('account %r of cluster %s is missing after the reset' % (self.account_name, self.cluster_id), operation='DescribeAccounts', **fields)
-        if self.wait:
-            found = self.wait_account(found, after_reset=True, **fields)
-        return found
-
-
-def account_view(raw, permissions, password_set):
-    view = polardb.normalize_account(raw)
-    view['permissions'] = permissions
-    if password_set:
-        view['password'] = DIFF_CHANGED
-    return view
-
-
-def build_plan(client, params, timeout):
-    cluster_id, name, password = params['cluster_id'], params['account_name'], params.get('account_password')
-    shown = dict(DBClusterId=cluster_id, AccountName=name)
-    if password:
-        shown['AccountPassword'] = SECRET_PLACEHOLDER
-    plan = Plan()
-    plan.add('ResetAccount', lambda: polardb.reset_account(client, cluster_id, name, password, deadline=timeout),
-             target='%s/%s' % (cluster_id, name), **shown)
-    return plan
-
-
 def run(module):
     params = module.params
     module.add_secret(params.get('account_password'))
     validate(params)
-    client = module.client(polardb.SERVICE)
-    checks = Preflight(module, client)
-    checks.check_cluster()
-    raw = checks.check_account()
-    password_set = bool(params.get('account_password'))
-    before = polardb.normalize_account(raw)
-    before['permissions'] = PERMISSIONS_BEFORE
-    after = account_view(raw, PERMISSIONS_AFTER, password_set)
-    plan = build_plan(client, params, params['wait_timeout'])
+    name, password = params['account_name'], params.get('account_password')
+    cluster = module.service(polardb.PolarDBCluster, params['cluster_id'])
+    cluster.check_cluster()
+    raw = cluster.check_account(name)
+    before = polardb.reset_view(raw, polardb.PERMISSIONS_BEFORE, False)
+    after = polardb.reset_view(raw, polardb.PERMISSIONS_AFTER, bool(password))
+    plan = polardb.plan_reset(cluster, name, password)
 
     def request_id():
         result = plan.actions[0].result
         return result.get('RequestId') if isinstance(result, dict) else None
 
     def reread():
-        return account_view(checks.after_reset(plan, request_id()), PERMISSIONS_AFTER, password_set)
+        return polardb.reset_view(cluster.after_reset(name, request_id=request_id()), polardb.PERMISSIONS_AFTER, bool(password))
 
-    module.finish(plan, before, after, key='account', reread=reread, request_id=request_id, cluster=lambda: checks.cluster)
+    module.finish(plan, before, after, key='account', reread=reread, request_id=request_id, cluster=lambda: cluster.cluster)
 
 
 def main():
@@ -388,8 +255,7 @@ def main():
             cluster_id=dict(type='str', required=True),
             account_name=dict(type='str', required=True),
             account_password=dict(type='str', no_log=True),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=600),
+            **wait_options(wait_timeout=600)
         ),
         supports_check_mode=True,
     )

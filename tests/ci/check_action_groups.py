@@ -11,6 +11,9 @@ Fails (exit 1) when:
      Alibaba: dbgov.cloud.alibabacloud + dbgov.cloud.attributes.action_group_alibabacloud),
     extends both clouds' fragments or neither, imports the other cloud's module_utils, or extends a
     dbgov.cloud fragment (or fragment section) that does not exist;
+  * a module builds options with a shared argument-spec helper (password_options, wait_options,
+    principal_argument_spec) but does not extend the doc fragment that documents them, or the other way round
+    (tests/unit/plugins/test_doc_fragments.py checks that each fragment and its helper agree);
   * changelogs/fragments/ holds no fragment, or a fragment is not a mapping of known sections to lists of
     strings (the sanity `changelog` test validates them fully);
   * with --base REF: plugins/, roles/ or meta/ changed since REF but no changelog fragment was added.
@@ -46,6 +49,13 @@ GROUPS = {
 
 PLANNED_FILE = os.path.join('tests', 'ci', 'planned-modules.txt')
 
+# argument-spec helper (a function of module_utils) -> the doc fragment that documents its options
+OPTION_FRAGMENTS = {
+    'password_options': 'options.password',
+    'wait_options': 'options.wait',
+    'principal_argument_spec': 'bastionhost',
+}
+
 
 class Report:
     """Collects errors and notes."""
@@ -67,6 +77,37 @@ def load_yaml(path):
     """Parse a YAML file."""
     with open(path, encoding='utf-8') as handle:
         return yaml.safe_load(handle)
+
+
+def helper_calls(tree):
+    """Names of the OPTION_FRAGMENTS helpers that a module's code calls (``helper()`` or ``x.helper()``)."""
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, 'attr', None)
+            if name in OPTION_FRAGMENTS:
+                called.add(name)
+    return called
+
+
+def check_option_fragments(module, tree, extends, prefix, report):
+    """Shared options: the helper that builds them and the fragment that documents them go together."""
+    called = helper_calls(tree)
+    for helper, fragment in sorted(OPTION_FRAGMENTS.items()):
+        documented = prefix + fragment in extends
+        if helper in called and not documented:
+            report.error('%s: builds options with %s() but does not extend %s%s' % (module, helper, prefix, fragment))
+        elif documented and helper not in called:
+            report.error('%s: extends %s%s but does not build its options with %s()' % (module, prefix, fragment, helper))
+
+
+def module_tree(path):
+    """The parsed module file, or None when it does not parse (module_info reports that)."""
+    with open(path, encoding='utf-8') as handle:
+        try:
+            return ast.parse(handle.read(), path)
+        except SyntaxError:
+            return None
 
 
 def module_info(path, prefix):
@@ -146,6 +187,9 @@ def check_modules(root, prefix, groups, planned, report):
             report.error('%s: %s' % (module, doc))
             continue
         extends = as_list(doc.get('extends_documentation_fragment'))
+        tree = module_tree(os.path.join(module_dir, module + '.py'))
+        if tree is not None:
+            check_option_fragments(module, tree, extends, prefix, report)
         # 1. fragments that exist
         for fragment in extends:
             if not fragment.startswith(prefix):

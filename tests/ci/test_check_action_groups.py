@@ -19,6 +19,7 @@ SPEC.loader.exec_module(CAG)
 FRAGMENTS = {
     'huaweicloud': 'class ModuleDocFragment:\n    DOCUMENTATION = "options: {}"\n',
     'alibabacloud': 'class ModuleDocFragment:\n    DOCUMENTATION = "options: {}"\n',
+    'options': 'class ModuleDocFragment:\n    PASSWORD = "options: {}"\n    WAIT = "options: {}"\n',
     'attributes': textwrap.dedent('''\
         class ModuleDocFragment:
             DOCUMENTATION = "attributes: {}"
@@ -31,12 +32,12 @@ HUAWEI = ['dbgov.cloud.huaweicloud', 'dbgov.cloud.attributes', 'dbgov.cloud.attr
 ALIBABA = ['dbgov.cloud.alibabacloud', 'dbgov.cloud.attributes', 'dbgov.cloud.attributes.action_group_alibabacloud']
 
 
-def module_source(extends, imports=()):
+def module_source(extends, imports=(), code=''):
     """A minimal module file."""
     lines = ['DOCUMENTATION = r"""', 'module: x', 'short_description: x', 'extends_documentation_fragment:']
     lines += ['  - %s' % e for e in extends] + ['"""', '']
     lines += ['from ansible_collections.dbgov.cloud.plugins.module_utils.%s import client' % i for i in imports]
-    return '\n'.join(lines) + '\n'
+    return '\n'.join(lines + [code]) + '\n'
 
 
 @pytest.fixture(name='coll')
@@ -65,8 +66,8 @@ def coll_fixture(tmp_path):
                 'requires_ansible: ">=2.16.0"\naction_groups:\n  huaweicloud: %s\n  alibabacloud: %s\n%s' % (huawei, alibaba, extra))
 
         @staticmethod
-        def module(name, extends, imports=()):
-            (root / 'plugins' / 'modules' / (name + '.py')).write_text(module_source(extends, imports))
+        def module(name, extends, imports=(), code=''):
+            (root / 'plugins' / 'modules' / (name + '.py')).write_text(module_source(extends, imports, code))
 
         @staticmethod
         def check(*extra_args):
@@ -201,3 +202,19 @@ def test_base_ref_requires_new_fragment(coll, capsys):
     assert 'without a changelog fragment: plugins/modules/ddm_user.py' in capsys.readouterr().out
     (coll.path / 'changelogs' / 'fragments' / '3-ddm.yml').write_text('bugfixes:\n  - ddm_user - fix.\n')
     assert coll.check('--base', 'HEAD') == 0
+
+
+def test_shared_options_need_their_fragment(coll, capsys):
+    coll.module('ddm_user', HUAWEI, ['huaweicloud', 'ddm'], code='spec = dict(common.wait_options(), **password_options())')
+    assert coll.check() == 1
+    out = capsys.readouterr().out
+    assert 'ddm_user: builds options with password_options() but does not extend dbgov.cloud.options.password' in out
+    assert 'ddm_user: builds options with wait_options() but does not extend dbgov.cloud.options.wait' in out
+
+
+def test_fragment_without_its_helper_fails_and_the_pair_passes(coll, capsys):
+    coll.module('ddm_user', HUAWEI + ['dbgov.cloud.options.password'], ['huaweicloud', 'ddm'])
+    assert coll.check() == 1
+    assert 'ddm_user: extends dbgov.cloud.options.password but does not build its options with password_options()' in capsys.readouterr().out
+    coll.module('ddm_user', HUAWEI + ['dbgov.cloud.options.password'], ['huaweicloud', 'ddm'], code='spec = password_options()')
+    assert coll.check() == 0

@@ -37,7 +37,7 @@ ALIBABA_STS_SK = 'emuStsSecret000000000000000001'
 ALIBABA_STS_TOKEN = 'EMU-STS-TOKEN-0001'
 
 SECRET_NAME_RE = re.compile(r'pass|secret|token', re.IGNORECASE)
-FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error')
+FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error', 'error200', 'trickle', 'drop_after', 'echo')
 FAULT_FIELDS = frozenset(('service', 'operation', 'kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'retry_after'))
 MALFORMED_BODY = b'{"error": <html><body>502 Bad Gateway</body></html>'
 MAX_LOG_ENTRIES = 100000
@@ -100,9 +100,11 @@ def _segments(path):
 class Route:
     """One operation: a method and a path template ({name} segments) for Huawei, an action for Alibaba."""
 
-    def __init__(self, method, template, operation, write, handler):
+    def __init__(self, method, template, operation, write, handler, signed=True):
         self.method, self.template, self.operation = method.upper(), template, operation
         self.write, self.handler = bool(write), handler
+        # signed=False: anonymous calls are served (a signature, when present, is still verified); the handler decides
+        self.signed = signed
         self.parts = _segments(template)
         self.literals = sum(1 for part in self.parts if not part.startswith('{'))
 
@@ -195,16 +197,17 @@ class HuaweiService(Service):
     }
 
     def __init__(self, name, error_style='error_code', error_extra=None, param_error=('APIGW.0201', 'Request error.')):
-        if error_style not in self.ERROR_STYLES:
-            raise ValueError(f'error_style must be one of {sorted(self.ERROR_STYLES)}')
+        # error_style: a key of ERROR_STYLES, or a function(ctx) -> key (a service whose API versions differ)
+        if not callable(error_style) and error_style not in self.ERROR_STYLES:
+            raise ValueError(f'error_style must be one of {sorted(self.ERROR_STYLES)} or a function of the request')
         super().__init__(name, param_error)
         self.error_style, self.error_extra = error_style, dict(error_extra or {})
         self.routes = []
 
-    def route(self, method, template, operation, write=False):
+    def route(self, method, template, operation, write=False, signed=True):
         """Decorator: func(ctx, **path_args) -> (status, body) serves method + template as operation."""
         def register(func):
-            self.routes.append(Route(method, template, operation, write, func))
+            self.routes.append(Route(method, template, operation, write, func, signed))
             return func
         return register
 
@@ -233,7 +236,8 @@ class HuaweiService(Service):
         if isinstance(err, GatewayError):
             body = {'error_code': err.code, 'error_msg': err.message, 'request_id': ctx.request_id}
         else:
-            code_key, message_key = self.ERROR_STYLES[self.error_style]
+            style = self.error_style(ctx) if callable(self.error_style) else self.error_style
+            code_key, message_key = self.ERROR_STYLES[style]
             body = {code_key: err.code, message_key: err.message, **self.error_extra}
         body.update(err.extra)
         return body
@@ -254,10 +258,10 @@ class AlibabaService(Service):
         self.version, self.product = version, product or name
         self.actions = {}
 
-    def action(self, name, write=False):
+    def action(self, name, write=False, signed=True):
         """Decorator: func(ctx) -> (status, body) serves the RPC action name."""
         def register(func):
-            self.actions[name] = Route('POST', '/', name, write, func)
+            self.actions[name] = Route('POST', '/', name, write, func, signed)
             return func
         return register
 
@@ -302,7 +306,7 @@ class Context:
     """What a handler sees of one request (README.md lists the attributes)."""
 
     def __init__(self, method, raw_path, raw_query, headers, body):
-        self.method, self.raw_path, self.route_path = method.upper(), raw_path, raw_path
+        self.method, self.raw_path, self.route_path, self.raw_query = method.upper(), raw_path, raw_path, raw_query
         self.headers, self.body, self.host = headers, body, headers.get('Host', '')
         self.query_pairs = parse_qsl(raw_query, keep_blank_values=True)
         self.query_list = {}
@@ -324,6 +328,7 @@ class Context:
         self.project_id = headers.get('X-Project-Id')
         self.service = self.operation = self.access_key = self.request_id = None
         self.state, self.control, self.states = None, None, None
+        self.emulator = None  # the EmulatorServer: handlers that issue temporary credentials call emulator.issue_key
 
     def require_json(self):
         """The JSON object body, or the service's 400 parameter error."""
@@ -399,13 +404,22 @@ class _Handler(BaseHTTPRequestHandler):
         if response is None:
             self.close_connection = True
             return
-        status, headers, payload = response
+        status, headers, payload = response[:3]
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header('Content-Length', str(len(payload)))
         self.end_headers()
-        if self.command != 'HEAD':
+        if self.command != 'HEAD' and len(response) > 3:
+            self.close_connection = True
+            try:
+                for index in range(len(payload)):  # fault 'trickle': one byte every `delay` seconds
+                    self.wfile.write(payload[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(response[3])
+            except OSError:
+                pass  # the client gave up
+        elif self.command != 'HEAD':
             self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
@@ -426,7 +440,8 @@ class EmulatorServer:
             from .services import discover  # pylint: disable=import-outside-toplevel
             services = discover().values()
         self.services = {service.name: service for service in [*services, *extra_services]}
-        self.host, self.seed_dir, self.keys = host, seed_dir, load_credentials(credentials_file)
+        self.host, self.seed_dir, self.credentials_file = host, seed_dir, credentials_file
+        self.keys, self.only_issued = load_credentials(credentials_file), set()
         self._port, self._want_service_ports = port, service_ports
         self.port, self.url, self.service_ports = None, None, {}
         self.lock = threading.RLock()
@@ -522,6 +537,7 @@ class EmulatorServer:
                 self.controls[name] = {}
             if services is None:
                 self.faults, self.entries, self.nonces = [], [], {}
+                self.keys, self.only_issued = load_credentials(self.credentials_file), set()
             else:
                 self.faults = [fault for fault in self.faults if fault['service'] not in names]
 
@@ -554,6 +570,30 @@ class EmulatorServer:
         with self.lock:
             result = func(self.states[name], self.controls[name], body)
         return {'ok': True} if result is None else result
+
+    # ---- temporary credentials -------------------------------------------------------------------------------------
+    def issue_key(self, cloud, lifetime, **info):
+        """New temporary credentials of ``cloud`` ('huawei'/'alibaba'), valid ``lifetime`` seconds, accepted on every API."""
+        prefix = 'STS.' if cloud == 'alibaba' else 'HWTMP'
+        key = {'access_key': prefix + uuid.uuid4().hex[:20].upper(), 'secret_key': uuid.uuid4().hex + uuid.uuid4().hex[:8],
+               'security_token': 'EMU-TMP-' + uuid.uuid4().hex + uuid.uuid4().hex, 'expires_at': time.time() + lifetime,
+               'issued': True, **info}
+        with self.lock:
+            self.keys.setdefault(cloud, {})[key['access_key']] = key
+        return dict(key)
+
+    def issued_keys(self, cloud=None):
+        """The temporary credentials issued so far (access key, expiry and what issued them; no secret)."""
+        with self.lock:
+            return [{name: value for name, value in key.items() if name not in ('secret_key', 'security_token')}
+                    for each in ([cloud] if cloud else list(self.keys)) for key in self.keys.get(each, {}).values()
+                    if key.get('issued')]
+
+    def _keys_for(self, service):
+        keys = self.keys.get(service.cloud, {})
+        if service.cloud in self.only_issued and not getattr(service, 'issues_credentials', False):
+            keys = {name: key for name, key in keys.items() if key.get('issued')}
+        return keys
 
     # ---- request log -----------------------------------------------------------------------------------------
     def _record(self, entry):
@@ -623,6 +663,18 @@ class EmulatorServer:
         if kind == 'latency':
             time.sleep(fault['delay'])
             return _PROCEED
+        if kind in ('trickle', 'drop_after'):
+            return _PROCEED  # executed normally; the answer is then trickled or never sent (see _serve)
+        if kind == 'error200':
+            # a gateway that answers an error with HTTP 200: the service's own error body, not executed
+            err = ApiError(200, fault['code'] or 'EmulatorInjectedError', fault['message'] or 'Injected error answered with HTTP 200.')
+            return service.render_error(ctx, err)
+        if kind == 'echo':
+            # an error quoting the request as the server saw it (e.g. SignatureDoesNotMatch with the canonical request)
+            token = ctx.headers.get('x-acs-security-token') or ctx.headers.get('X-Security-Token') or ''
+            echoed = f'{ctx.method} {ctx.raw_path}?{ctx.raw_query} token={token} body={ctx.body.decode("utf-8", "replace")}'
+            raise ApiError(fault['status'] or 400, fault['code'] or 'SignatureDoesNotMatch',
+                           (fault['message'] or 'The request signature does not conform to the standards. Canonical request:') + ' ' + echoed)
         if kind == 'drop':
             return _DROP
         if kind == 'malformed':
@@ -660,9 +712,16 @@ class EmulatorServer:
     def _verify(self, service, ctx):
         headers = list(ctx.headers.items())
         if service.cloud == 'huawei':
-            return signing.verify_huawei(ctx.method, ctx.raw_path, ctx.query_pairs, headers, ctx.body, self.keys.get('huawei', {}))
-        return signing.verify_alibaba(ctx.method, ctx.raw_path, ctx.query, ctx.form, headers, ctx.body, self.keys.get('alibaba', {}),
+            return signing.verify_huawei(ctx.method, ctx.raw_path, ctx.query_pairs, headers, ctx.body, self._keys_for(service))
+        return signing.verify_alibaba(ctx.method, ctx.raw_path, ctx.query, ctx.form, headers, ctx.body, self._keys_for(service),
                                       self._fresh_nonce)
+
+    @staticmethod
+    def _anonymous(service, ctx):
+        """True for a request without any signature: only routes with signed=False serve it."""
+        if service.cloud == 'huawei':
+            return 'authorization' not in {name.lower() for name in ctx.headers.keys()}
+        return not ctx.headers.get('Authorization') and 'Signature' not in {**ctx.query, **ctx.form}
 
     def handle(self, method, target, headers, body, bound_service=None):
         """Serve one HTTP request: (status, headers, body bytes), or None to drop the connection unanswered."""
@@ -699,12 +758,16 @@ class EmulatorServer:
         if route is not None:
             entry['operation'] = ctx.operation = route.operation
             entry['write'] = route.write
-        try:
-            ctx.access_key = self._verify(service, ctx)
-        except signing.SignatureError as exc:
-            entry['signature'] = exc.kind
-            raise service.gateway_error(exc.status, exc.code, exc.message) from exc
-        entry['signature'] = 'ok'
+        if route is not None and not route.signed and self._anonymous(service, ctx):
+            entry['signature'] = 'anonymous'
+        else:
+            try:
+                ctx.access_key = self._verify(service, ctx)
+            except signing.SignatureError as exc:
+                entry['signature'] = exc.kind
+                raise service.gateway_error(exc.status, exc.code, exc.message) from exc
+            entry['signature'] = 'ok'
+        ctx.emulator = self
         if route is None:
             raise service.not_found(ctx)
         fault = self._take_fault(service.name, route.operation)
@@ -716,7 +779,12 @@ class EmulatorServer:
         with self.lock:
             ctx.state, ctx.control, ctx.states = self.states[service.name], self.controls[service.name], self.states
             result = route.handler(ctx, **args)
-        return service.render(ctx, result)
+        if fault is not None and fault['kind'] == 'drop_after':
+            return _DROP  # executed, and the answer lost
+        response = service.render(ctx, result)
+        if fault is not None and fault['kind'] == 'trickle':
+            return (*response, fault['delay'])  # the handler writes the body one byte every `delay` seconds
+        return response
 
     # ---- the control API -------------------------------------------------------------------------------------
     def _control_request(self, method, path, raw_query, body):
@@ -753,6 +821,17 @@ class EmulatorServer:
             case ('DELETE', ['faults']):
                 self.clear_faults()
                 return 200, {'faults': []}
+            case ('GET', ['keys']):
+                return 200, {'issued': self.issued_keys(query.get('cloud')), 'only_issued': sorted(self.only_issued)}
+            case ('POST', ['keys']):
+                # {"only_issued": ["alibaba"]}: the service APIs of these clouds accept only temporary credentials issued
+                # by the emulator (STS/IAM and the metadata services) from now on
+                clouds = (data or {}).get('only_issued', [])
+                if not isinstance(clouds, list) or set(clouds) - {'huawei', 'alibaba'}:
+                    raise ValueError('only_issued is a list of "huawei"/"alibaba"')
+                with self.lock:
+                    self.only_issued = set(clouds)
+                return 200, {'only_issued': sorted(self.only_issued)}
             case ('POST', ['reset']):
                 self.reset((data or {}).get('services'))
                 return 200, {'ok': True}

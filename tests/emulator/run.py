@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Run the dbgov.cloud local cloud emulator until --lifetime expires or SIGTERM/SIGINT arrives.
 
-    python tests/emulator/run.py [--host 127.0.0.1] [--port 0] [--port-file F] [--lifetime 1800] [--service-ports]
+    python tests/emulator/run.py [--host 127.0.0.1] [--port 0] [--port-file F] [--lifetime 1800] [--service-ports] [--exports]
 
 Prints (or writes to --port-file, atomically) one JSON line: {"url", "port", "service_ports", "pid"}.
+With --exports (`make emulator`) it prints instead the environment variables that point the collection at it.
 """
 
 import argparse
@@ -21,6 +22,8 @@ def parse_args(argv):
     parser.add_argument('--port-file', help='write the port JSON document here instead of printing it')
     parser.add_argument('--lifetime', type=float, default=1800, help='exit after this many seconds (default 1800)')
     parser.add_argument('--service-ports', action='store_true', help='also listen on one port per service, without path prefix')
+    parser.add_argument('--exports', action='store_true',
+                        help='print the shell exports that point the collection at this emulator instead of the JSON line')
     return parser.parse_args(argv)
 
 
@@ -29,14 +32,23 @@ def main(argv=None):
     # Imported here: when run as a script, sys.path is set up first.
     from emulator.core import EmulatorServer  # pylint: disable=import-outside-toplevel
 
-    server = EmulatorServer(host=args.host, port=args.port, service_ports=args.service_ports).start()
+    try:
+        server = EmulatorServer(host=args.host, port=args.port, service_ports=args.service_ports).start()
+    except OSError as exc:
+        sys.stderr.write(f'emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} '
+                         '(is another local cloud running? stop it, or choose another port: make emulator EMULATOR_PORT=8766)\n')
+        return 1
     document = json.dumps(server.info())
+    if args.exports:
+        from emulator.exports import banner  # pylint: disable=import-outside-toplevel
+        sys.stdout.write(banner(server.info()['url']) + '\n')
+        sys.stdout.flush()
     if args.port_file:
         temporary = f'{args.port_file}.{os.getpid()}.tmp'
         with open(temporary, 'w', encoding='utf-8') as handle:
             handle.write(document + '\n')
         os.replace(temporary, args.port_file)
-    else:
+    elif not args.exports:
         sys.stdout.write(document + '\n')
         sys.stdout.flush()
 

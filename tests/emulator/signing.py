@@ -71,6 +71,9 @@ def verify_huawei(method, raw_path, query_pairs, headers, body, keys):
         raise SignatureError('unknown_key', 401, 'APIGW.0301', 'Incorrect IAM authentication information: AK not found')
     if header_map.get('x-security-token') != key.get('security_token'):
         raise SignatureError('token', 401, 'APIGW.0301', 'Incorrect IAM authentication information: security token mismatch')
+    if key.get('expires_at') is not None and time.time() >= key['expires_at']:
+        # temporary credentials past their expires_at (UNVERIFIED wording; the code is the gateway's IAM auth error)
+        raise SignatureError('expired', 401, 'APIGW.0301', 'Incorrect IAM authentication information: the security token has expired')
     try:
         skewed = _skewed(_parse_utc(header_map.get('x-sdk-date', ''), '%Y%m%dT%H%M%SZ'))
     except ValueError:
@@ -102,6 +105,8 @@ def _alibaba_key(keys, access_key, token):
         raise SignatureError('unknown_key', 404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
     if (token or None) != key.get('security_token'):
         raise SignatureError('token', 400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken mismatch with the AccessKey.')
+    if key.get('expires_at') is not None and time.time() >= key['expires_at']:
+        raise SignatureError('expired', 400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')
     return key
 
 

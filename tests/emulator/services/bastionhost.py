@@ -5,8 +5,8 @@ Served actions (RPC style, every business parameter in the query string): ListUs
 ListDatabases, ListDatabaseAccounts, ListDatabasesForUser, ListDatabaseAccountsForUser, ListDatabasesForUserGroup,
 ListDatabaseAccountsForUserGroup, AttachDatabaseAccountsToUser, DetachDatabaseAccountsFromUser,
 AttachDatabaseAccountsToUserGroup, DetachDatabaseAccountsFromUserGroup. Fields, types and limits follow
-/work/shared/reference/alibabacloud-api.md §3 (SDK alibabacloud-yundun-bastionhost20191209 1.7.2 models and the
-official API pages): IDs are strings of digits, PageSize is at most 100 (default 20), list answers carry TotalCount,
+the SDK alibabacloud-yundun-bastionhost20191209 1.7.2 models and the
+official API pages: IDs are strings of digits, PageSize is at most 100 (default 20), list answers carry TotalCount,
 `Databases` of Attach/Detach is the flat list `Databases.N.DatabaseId` / `Databases.N.DatabaseAccountIds.M` with at
 most 10 databases and 10 accounts per database, and HTTP 200 answers carry a `Code` per database and per account.
 
@@ -36,6 +36,11 @@ Control hooks (POST /_emulator/control/bastionhost/<hook>, JSON body):
   that account of it) answer HTTP 200 with that item's `Code` set to `code`, and do not apply that item.
   Without account_id the whole database entry fails (database code and every account code).
 - clear_fail_items {}: forget the queued per-item failures.
+
+Control value (POST /_emulator/control/bastionhost, JSON body): "max_accounts_per_call": N (strict mode; default
+unset). The API page says "up to 10 databases and 10 database accounts", which may also mean 10 accounts per call
+in total: with N set, an Attach/Detach call carrying more than N database accounts in total answers 400
+`InvalidParameter` naming the count and the limit, and writes nothing.
 """
 
 import json
@@ -349,6 +354,10 @@ def _entries(ctx):
             if len(accounts) > MAX_ACCOUNTS:
                 raise invalid(f'Databases.{index}.DatabaseAccountIds', f'at most {MAX_ACCOUNTS} accounts per database, got {len(accounts)}')
         entries.append((database_id, accounts))
+    cap = ctx.control.get('max_accounts_per_call')
+    total = sum(len(accounts or []) for _database_id, accounts in entries)
+    if cap and total > cap:
+        raise invalid('Databases', f'at most {cap} database accounts per call in total, got {total}')
     return entries
 
 

@@ -1,6 +1,6 @@
 """Huawei Cloud DAS (Data Admin Service): built-in ("clouddba") account log-in/log-off and the Cloud-DBA instance list.
 
-Facts from shared/reference/huaweicloud-api.md §3 (SDK huaweicloudsdkdas 3.1.219 and the DAS API reference):
+Facts from the SDK huaweicloudsdkdas 3.1.219 and the DAS API reference:
 
 - ``POST /v3/{project_id}/instances/{instance_id}/login-built-in-account``  body ``{"datastore_type": "MySQL"}``
   -> 200 ``{"db_user_id": "<36-char UUID>"}``

@@ -1,6 +1,6 @@
 """Huawei Cloud DCS (Distributed Cache Service, Redis): ACL accounts, the job query and the instance detail.
 
-Facts from shared/reference/huaweicloud-api.md §2 (SDK huaweicloudsdkdcs 3.1.219, the DCS API reference, the
+Facts from the SDK huaweicloudsdkdcs 3.1.219, the DCS API reference (https://support.huaweicloud.com/eu/api-dcs/CreateAclAccount.html), the
 Terraform provider):
 
 - ``GET    /v2/{project_id}/instances/{instance_id}/accounts`` -> 200 ``{"accounts": [AclAccountResp]}`` (no paging,
@@ -19,7 +19,8 @@ Terraform provider):
 - ``GET    /v2/{project_id}/instances/{instance_id}`` -> the instance (``status`` RUNNING, CREATING, CREATEFAILED,
   ERROR, RESTARTING, EXTENDING, RESTORING, FROZEN ...).
 - Rules: names 1-64, start with a letter, letters/digits/``-``/``_``; passwords 8-64, >= 3 of lower/upper/digit/special
-  (`` `~!@#$%^&*()-_=+|{},<.>/? ``), no ``:``, not containing the name forwards or backwards; description <= 1024.
+  (`` `~!@#$%^&*()-_=+\\|{},<.>/? ``: the SDK's CreateAclAccount / ResetAclAccountPassWord field docs and the
+  Chinese API reference list the backslash), no ``:``, not containing the name forwards or backwards; description <= 1024.
 - Errors: ``{"error_code": "DCS.xxxx", "error_msg": ..., "error_ext_msg": null}``; instance busy: 400 ``DCS.4026``
   (operation not allowed in the current state), ``DCS.4049`` (instance not running) and the other busy codes.
 
@@ -34,6 +35,8 @@ UNVERIFIED, and chosen here (kept in one place, so that they are easy to revisit
 - the password reset answers ``code`` ``"0"``, ``message`` ``"success"``;
 - the default account cannot be deleted (400 DCS.4961); its role may be changed (the API docs say nothing);
 - ``account_read_policy`` is accepted on every instance (the docs limit its effect to read/write splitting instances);
+  the SDK's account model has no such field, so an instance may be switched to a mode where the list omits it
+  (control hook ``omit_read_policy``, or ``"omit_read_policy": true`` on a seed instance); writes still accept it;
 - the path project must be the caller's (X-Project-Id when sent) and a known IAM project, else 401 APIGW.0301.
 
 Asynchronous changes last a configurable number of requests to the instance or seconds. Control values
@@ -44,7 +47,9 @@ Control hooks (``POST /_emulator/control/dcs/<hook>``):
 - ``fail_next`` ``{"instance_id": "*" or an id, "kind": "role"|"password"|"create"|"delete", "reason": "..."}``: the
   next such change ends in ERROR (CREATEFAILED / DELETEFAILED for create / delete);
 - ``set_instance_status`` ``{"instance_id", "status", "reads": N}``: the instance has that status, for the next N
-  requests to it when ``reads`` is given (then RUNNING again).
+  requests to it when ``reads`` is given (then RUNNING again);
+- ``omit_read_policy`` ``{"instance_id": "*" or an id, "omit": true|false}``: the account list of the instance omits
+  (or shows again) ``account_read_policy``, as an API following the SDK's account model would.
 Passwords are kept only as SHA-256 digests (``password_sha256``), so the state endpoint never shows one.
 """
 
@@ -60,7 +65,7 @@ SERVICE = HuaweiService('dcs', error_extra={'error_ext_msg': None}, param_error=
 ROLES = ('read', 'write')
 READ_POLICIES = ('master', 'replica', 'master-replica')
 NAME_RE = re.compile(r'[A-Za-z][A-Za-z0-9_-]{0,63}\Z')
-PASSWORD_SPECIALS = set('`~!@#$%^&*()-_=+|{},<.>/?')
+PASSWORD_SPECIALS = set('`~!@#$%^&*()-_=+\\|{},<.>/?')
 DESCRIPTION_MAX = 1024
 BUSY_MESSAGES = {
     'DCS.4026': 'This operation is not allowed in the current instance state.',
@@ -182,9 +187,12 @@ def _check_description(body):
 
 
 def _view(account, instance):
-    return {'account_id': account['account_id'], 'account_name': account['account_name'], 'account_type': account['account_type'],
+    view = {'account_id': account['account_id'], 'account_name': account['account_name'], 'account_type': account['account_type'],
             'instance_id': instance['instance_id'], 'status': account['status'], 'account_role': account['account_role'],
             'description': account['description'], 'error_code': None, 'account_read_policy': account['account_read_policy']}
+    if instance.get('omit_read_policy'):
+        del view['account_read_policy']
+    return view
 
 
 # --- asynchronous changes ------------------------------------------------------------------------------
@@ -411,3 +419,19 @@ def set_instance_status(state, control, body):  # pylint: disable=unused-argumen
                 instance['_status'] = {'reads': reads}
             return {'instance_id': instance['instance_id'], 'status': status, 'reads': reads}
     raise LookupError(f'no DCS instance {body.get("instance_id")!r}')
+
+
+@SERVICE.control('omit_read_policy')
+def omit_read_policy(state, control, body):  # pylint: disable=unused-argument
+    """The account list of ``instance_id`` ('*' = every instance) omits account_read_policy (``omit``: false shows it)."""
+    body = body or {}
+    omit = body.get('omit', True)
+    if not isinstance(omit, bool):
+        raise ValueError('omit must be true or false')
+    instance_id = _known_instance(state, body.get('instance_id', '*'))
+    changed = []
+    for instance in state['instances']:
+        if instance_id in ('*', instance['instance_id']):
+            instance['omit_read_policy'] = omit
+            changed.append(instance['instance_id'])
+    return {'omit_read_policy': omit, 'instances': changed}

@@ -1,11 +1,13 @@
 """Huawei Cloud DDM (Distributed Database Middleware): instance detail and accounts.
 
-Facts from shared/reference/huaweicloud-api.md §1 (SDK huaweicloudsdkddm 3.1.219, Huawei and OTC docs):
+Facts from the SDK huaweicloudsdkddm 3.1.219 and the Huawei and OTC DDM API references:
 - V3 account API: list / create / modify / delete / reset password, synchronous, empty success bodies;
   V1 list (ms-epoch times, page envelope); instance detail V1 (flat) and V3 (``{"instances": [...]}``).
-- Error body ``{"errCode": "DBS.xxxxxx", "externalMessage": "..."}`` (what Terraform parses for V3 too);
-  codes: DBS.280001 parameter error, DBS.300300/300301/300302 create/update/delete failed, DBS.300305/306/307/309
-  invalid name/password/description/privileges, DBS.300311 exists, DBS.300327 does not exist,
+- Error body of the V3 APIs ``{"error_code": "DBS.xxxxxx", "error_msg": "..."}``, of the V1/V2 APIs
+  ``{"errCode": "DBS.xxxxxx", "externalMessage": "..."}`` (DDM API reference, "Abnormal Request Results",
+  https://support.huaweicloud.com/intl/en-us/api-ddm/ddm_api_01_0059.html); codes: DBS.280001 parameter error,
+  DBS.300300/300301/300302 create/update/delete failed, DBS.300305/306/307/309 invalid name/password/description/privileges,
+  DBS.300311 exists, DBS.300327 does not exist,
   409 DBS.200019/DBS.212033 another operation in progress (retryable).
 - At most 100 accounts per instance; list ``limit`` 1..128 (V3 default 10, V1 default 128).
 
@@ -30,7 +32,13 @@ import time
 
 from ..core import ApiError, GatewayError, HuaweiService
 
-SERVICE = HuaweiService('ddm', error_style='errCode', param_error=('DBS.280001', 'Parameter error.'))
+
+def _error_style(ctx):
+    """V3 APIs answer error_code/error_msg, V1 and V2 APIs errCode/externalMessage."""
+    return 'error_code' if ctx.route_path.startswith('/v3/') else 'errCode'
+
+
+SERVICE = HuaweiService('ddm', error_style=_error_style, param_error=('DBS.280001', 'Parameter error.'))
 
 PRIVILEGES = ('CREATE', 'DROP', 'ALTER', 'INDEX', 'INSERT', 'DELETE', 'UPDATE', 'SELECT')
 NAME_RE = re.compile(r'[A-Za-z][A-Za-z0-9_]{0,31}\Z')
@@ -274,7 +282,7 @@ def update_user(ctx, project_id, instance_id, username):
     if body.get('password_lifetime') is not None:
         user['password_lifetime'] = body['password_lifetime']
     if names is not None:
-        user['databases'] = names  # replace, not merge (reference §1.3)
+        user['databases'] = names  # replace, not merge (UpdateDdmUser sets the associated schemas)
     return 200, {}
 
 

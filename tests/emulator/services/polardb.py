@@ -2,7 +2,7 @@
 
 Served actions (RPC style, every business parameter in the query string): DescribeDBClusters,
 DescribeDBClusterAttribute, DescribeAccounts, ResetAccount. Fields, types and error codes follow
-/work/shared/reference/alibabacloud-api.md §2 and §6 (SDK alibabacloud-polardb20170801 models + official API pages).
+the SDK alibabacloud-polardb20170801 models and the official API pages.
 
 Choices the documentation leaves open (UNVERIFIED, marked "emulator choice" below):
 - DescribeAccounts' AccountName filter matches exactly; a PageSize other than 30/50/100 is refused.

@@ -211,6 +211,24 @@ def test_limits_are_enforced(server):
         instance_id=PROD, user_id='404', databases=[db('1')])), 404, 'OBJECT_NOT_FOUND')
 
 
+def test_strict_mode_caps_the_accounts_of_one_call(server):
+    """max_accounts_per_call: a call over the total cap is refused whole (InvalidParameter naming count and limit)."""
+    sdk = client(server)
+    server.update_control('bastionhost', {'max_accounts_per_call': 10})
+    two_by_six = [db(str(1001 + i), *[str(50001 + 12 * i + j) for j in range(6)]) for i in range(2)]
+    err = expect_error(lambda: sdk.attach_database_accounts_to_user(models.AttachDatabaseAccountsToUserRequest(
+        instance_id=BULK, user_id='1', databases=two_by_six)), 400, 'InvalidParameter')
+    assert 'at most 10 database accounts per call in total, got 12' in err.message
+    assert grants(server, BULK) == {}
+    one_by_ten = [db('1001', *[str(50001 + j) for j in range(10)]), db('1002')]  # a whole database counts no account
+    body = sdk.attach_database_accounts_to_user(models.AttachDatabaseAccountsToUserRequest(instance_id=BULK, user_id='1', databases=one_by_ten)).body
+    assert [r.code for r in body.results] == ['OK', 'OK']
+    assert len(grants(server, BULK)['1']['1001']) == 10
+    server.update_control('bastionhost', {'max_accounts_per_call': None})
+    sdk.attach_database_accounts_to_user(models.AttachDatabaseAccountsToUserRequest(instance_id=BULK, user_id='1', databases=two_by_six))
+    assert len(grants(server, BULK)['1']['1002']) == 6
+
+
 def test_databases_as_a_json_string_is_refused(server):
     resp = alibaba_request(server.url, 'AttachDatabaseAccountsToUser', VERSION,
                            query={'InstanceId': PROD, 'UserId': '1', 'Databases': '[{"DatabaseId":"1"}]'})

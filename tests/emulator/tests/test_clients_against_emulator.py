@@ -1,16 +1,10 @@
 """Our clients (plugins/module_utils: HuaweiClient.request, AlibabaClient.call over a real Transport) against the live
 emulator, whose signature checks run the vendors' SDK signers: what we sign is accepted, a tampered SDK request is
-refused with the cloud's error, faults are retried (or not) as DESIGN.md says, IAM resolves the project id, and
+refused with the cloud's error, faults are retried (or not: a write only when it provably did not run), IAM resolves the project id, and
 error bodies become clear ApiErrors. Sleeps are recorded through RetryPolicy(sleep=...), never slept."""
 # pylint: disable=redefined-outer-name
 
-import atexit
-import os
 import random
-import shutil
-import sys
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,26 +14,7 @@ from emulator import clients
 from emulator.core import (ALIBABA_AK, ALIBABA_SK, ALIBABA_STS_AK, ALIBABA_STS_SK, ALIBABA_STS_TOKEN, HUAWEI_AK, HUAWEI_SK,
                            HUAWEI_STS_AK, HUAWEI_STS_SK, HUAWEI_STS_TOKEN, AlibabaService, HuaweiService)
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def _collections_root():
-    """A directory holding ansible_collections/dbgov/cloud: the checkout's own parents when it already sits there
-    (CI copies it so), else a temporary directory with a symlink to the checkout."""
-    if REPO.parent.name == 'dbgov' and REPO.parents[1].name == 'ansible_collections':
-        return str(REPO.parents[2])
-    root = tempfile.mkdtemp(prefix='dbgov-collections-')
-    atexit.register(shutil.rmtree, root, True)
-    os.makedirs(os.path.join(root, 'ansible_collections', 'dbgov'))
-    os.symlink(str(REPO), os.path.join(root, 'ansible_collections', 'dbgov', 'cloud'))
-    return root
-
-
-COLLECTIONS_ROOT = _collections_root()
-if COLLECTIONS_ROOT not in sys.path:
-    sys.path.insert(0, COLLECTIONS_ROOT)
-
-# pylint: disable=wrong-import-position
+# the collection's code is importable through tests/emulator/tests/conftest.py
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud  # noqa: E402
 from ansible_collections.dbgov.cloud.plugins.module_utils import transport as transport_module  # noqa: E402
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import RetryPolicy, Transport  # noqa: E402
@@ -491,3 +466,63 @@ def test_error_bodies_become_clear_errors(server):
     assert err.code.startswith('InvalidDBCluster') and err.http_status == 404 and err.message
     assert err.request_id == entries(server, service='polardb')[-1]['request_id']
     assert 'troubleshoot' not in str(err)
+
+
+# ---------------------------------------------------------------------------------------------- concurrency
+def _parallel(jobs):
+    """Run the callables at once (one thread each); return their results or raise the first error."""
+    import threading
+    results, errors = [None] * len(jobs), []
+
+    def work(index, job):
+        try:
+            results[index] = job()
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_polardb_parallel_resets_on_one_cluster_each_apply_once(server):
+    """8 runs reset the privileged account of one cluster at once while the cluster answers ConcurrentTaskExceeded to 5
+    of the calls: every run succeeds after its busy retries, each with exactly one effective reset."""
+    server.run_control('polardb', 'make_busy', {'cluster_id': 'pc-bp1orders0prod01', 'count': 5})
+
+    def reset():
+        client, _sleeps = ali_client(server, service='polardb')
+        return client.call('ResetAccount', {'DBClusterId': 'pc-bp1orders0prod01', 'AccountName': 'dba_admin'}, write=True,
+                           idempotent=True, busy_codes=['ConcurrentTaskExceeded'])
+
+    answers = _parallel([reset] * 8)
+    assert len(set(a['RequestId'] for a in answers)) == 8
+    calls = entries(server, service='polardb', operation='ResetAccount')
+    assert len([e for e in calls if e['status'] == 200]) == 8 and len([e for e in calls if e['error_code'] == 'ConcurrentTaskExceeded']) == 5
+    assert len(server.get_state('polardb')['resets']) == 8
+
+
+def test_dcs_parallel_role_changes_on_one_instance_lose_nothing(server):
+    """4 runs change the roles of 4 accounts of one instance at once: 4 writes, and every account ends with its new role."""
+    from ansible_collections.dbgov.cloud.plugins.module_utils import dcs  # noqa: E402 pylint: disable=import-outside-toplevel
+    instance = '3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40'
+    client, _sleeps = hw_client(server, service='dcs', project_id=CN_NORTH_4)
+    accounts = dict((a['account_name'], a) for a in dcs.list_accounts(client, instance))
+    wanted = {'bi_readonly': 'write', 'ops_monitor': 'write', 'jdoe': 'write', 'asmith': 'read'}
+
+    def change(name):
+        own, _sleeps = hw_client(server, service='dcs', project_id=CN_NORTH_4)
+        return dcs.update_role(own, instance, accounts[name]['account_id'], {'account_role': wanted[name]})
+
+    jobs = _parallel([lambda name=name: change(name) for name in wanted])
+    assert len(set(jobs)) == 4
+    assert len(entries(server, service='dcs', operation='UpdateAclAccount')) == 4
+    for _tick in range(3):  # the changes settle after a few reads of the instance
+        final = dict((a['account_name'], a) for a in dcs.list_accounts(client, instance))
+    assert dict((name, final[name]['account_role']) for name in wanted) == wanted
+    assert set(final[name]['status'] for name in wanted) == {'AVAILABLE'}

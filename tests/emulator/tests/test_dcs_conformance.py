@@ -92,6 +92,25 @@ def test_list_raw_body_has_read_policy_and_no_password(server):
     assert not any('pass' in key for a in accounts.values() for key in a)
 
 
+def test_omit_read_policy_mode_is_per_instance(server):
+    """An instance switched to the SDK's account model (no account_read_policy); the others keep the field, the SDK
+    parses both, and a role change that sends the policy is still accepted and stored."""
+    answer = server.run_control('dcs', 'omit_read_policy', {'instance_id': SESSIONS})
+    assert answer == {'omit_read_policy': True, 'instances': [SESSIONS]}
+    raw = huawei_request(server.service_url('dcs'), path=f'/v2/{PROJECT}/instances/{SESSIONS}/accounts', project_id=PROJECT)
+    assert raw.status_code == 200 and all('account_read_policy' not in a for a in raw.json()['accounts'])
+    other = huawei_request(server.service_url('dcs'), path=f'/v2/{PROJECT}/instances/{ORDERS}/accounts', project_id=PROJECT)
+    assert all('account_read_policy' in a for a in other.json()['accounts'])
+    cli = client(server)
+    assert by_name(list_accounts(cli, SESSIONS), 'svc_sessions').account_role == 'write'
+    mlopez = account(server, 'mlopez', SESSIONS)
+    change_role(cli, mlopez['account_id'], {'account_read_policy': 'replica'}, instance_id=SESSIONS)
+    assert account(server, 'mlopez', SESSIONS)['account_read_policy'] == 'replica'
+    server.run_control('dcs', 'omit_read_policy', {'instance_id': SESSIONS, 'omit': False})
+    raw = huawei_request(server.service_url('dcs'), path=f'/v2/{PROJECT}/instances/{SESSIONS}/accounts', project_id=PROJECT)
+    assert {a['account_name']: a['account_read_policy'] for a in raw.json()['accounts']}['mlopez'] == 'replica'
+
+
 def test_unknown_instance_and_foreign_project(server):
     expect_error(lambda: list_accounts(client(server), '11111111-2222-4333-8444-555555555555'), 404, 'DCS.4800')
     # an instance of another project is not found from this one
@@ -259,6 +278,18 @@ def test_password_reset(server):
     bad = dcs_v2.AclAccountResetPasswordBody(new_password='no:colons:Allowed1')
     expect_error(lambda: cli.reset_acl_account_pass_word(dcs_v2.ResetAclAccountPassWordRequest(
         instance_id=ORDERS, account_id=jdoe['account_id'], body=bad)), 400, 'DCS.4961')
+
+
+@pytest.mark.parametrize('password', ['Back\\slash-Pass1', 'only\\LETTERS'])  # the 2nd has 3 classes only with it
+def test_backslash_is_an_allowed_special(server, password):
+    """The SDK's CreateAclAccount / ResetAclAccountPassWord docs list the backslash among the specials."""
+    cli = client(server)
+    create(cli, password=password)
+    assert account(server, 'svc_cart')['password_sha256'] == hashlib.sha256(password.encode()).hexdigest()
+    jdoe = account(server, 'jdoe')
+    body = dcs_v2.AclAccountResetPasswordBody(new_password=password)
+    cli.reset_acl_account_pass_word(dcs_v2.ResetAclAccountPassWordRequest(instance_id=ORDERS, account_id=jdoe['account_id'], body=body))
+    assert account(server, 'jdoe')['password_sha256'] == hashlib.sha256(password.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- DeleteAclAccount

@@ -1,9 +1,10 @@
 """DDM conformance: every emulated DDM operation driven through the official huaweicloudsdkddm client.
 
 The SDK must parse the emulator's answers into its models with the right values, and errors must surface as the
-SDK's exceptions. DDM error bodies are ``{"errCode", "externalMessage"}``, which huaweicloudsdkcore's handler does
-not recognise: it reports ``error_code`` = the HTTP status and ``error_msg`` = the raw body (reference §1.5), so the
-tests read the DBS code from that body, as a real SDK user must. Signatures are checked by the emulator with
+SDK's exceptions. DDM V3 error bodies are ``{"error_code", "error_msg"}`` (the SDK reports the DBS code); V1/V2
+bodies are ``{"errCode", "externalMessage"}``, which huaweicloudsdkcore's handler does not recognise: it reports
+``error_code`` = the HTTP status and ``error_msg`` = the raw body, so the tests read the DBS code from that body, as a
+real SDK user must (DDM API reference, "Abnormal Request Results"). Signatures are checked by the emulator with
 huaweicloudsdkcore's signer.
 """
 
@@ -56,20 +57,25 @@ def list_v3(cli, instance_id=ORDERS, **kwargs):
     return cli.list_ddm_users(ddm_v1.ListDdmUsersRequest(instance_id=instance_id, **kwargs))
 
 
-def expect_error(call, status, code):
-    """The SDK exception; DDM's errCode is read from the raw body the SDK keeps in error_msg."""
+def expect_error(call, status, code, v1=False):
+    """The SDK exception; returns the error message. V3: the SDK reads error_code/error_msg itself. V1: the DBS code
+    is read from the raw errCode/externalMessage body the SDK keeps in error_msg."""
     with pytest.raises(sdk_exceptions.ClientRequestException) as info:
         call()
     err = info.value
     assert err.status_code == status
     assert err.request_id and len(err.request_id) == 32
-    body = json.loads(err.error_msg)
     if code.startswith('APIGW.'):
-        assert err.error_code == code and body['request_id'] == err.request_id
-    else:
+        assert err.error_code == code and json.loads(err.error_msg)['request_id'] == err.request_id
+        return err.error_msg
+    if v1:
+        body = json.loads(err.error_msg)
         assert err.error_code == str(status)  # the SDK does not know errCode/externalMessage
         assert set(body) == {'errCode', 'externalMessage'} and body['errCode'] == code and body['externalMessage']
-    return body
+        return body['externalMessage']
+    assert err.error_code == code and err.error_msg  # the SDK parsed the documented V3 body
+    assert not err.error_msg.lstrip().startswith('{')  # ... rather than keeping a raw body it did not understand
+    return err.error_msg
 
 
 def writes(server, since=0):
@@ -136,7 +142,7 @@ def test_show_instance_v1(server):
     resp = client(server).show_instance(ddm_v1.ShowInstanceRequest(instance_id=ORDERS))
     assert (resp.id, resp.name, resp.status, resp.project_id) == (ORDERS, 'ddm-orders-prod', 'RUNNING', PROJECT)
     assert resp.node_count == 2 and resp.admin_user_name == 'root' and resp.engine_version
-    expect_error(lambda: client(server).show_instance(ddm_v1.ShowInstanceRequest(instance_id=MISSING)), 404, 'DBS.280001')
+    expect_error(lambda: client(server).show_instance(ddm_v1.ShowInstanceRequest(instance_id=MISSING)), 404, 'DBS.280001', v1=True)
 
 
 def test_show_ddm_detail_v3(server):
@@ -183,9 +189,9 @@ def test_create_minimal_body(server):
     (dict(name='bi_readonly'), 'DBS.300311'),
 ])
 def test_create_errors(server, kwargs, code):
-    body = expect_error(lambda: create(client(server), **kwargs), 400, code)
+    message = expect_error(lambda: create(client(server), **kwargs), 400, code)
     if code == 'DBS.300300':
-        assert 'no_such_schema' in body['externalMessage']
+        assert 'no_such_schema' in message
     assert writes(server) == [('CreateDdmUser', 400)]
     assert len(instance(server, ORDERS)['users']) == 7
 
@@ -200,8 +206,7 @@ def test_at_most_100_accounts(server):
     for i in range(93):
         create(cli, name='bulk_%02d' % i)
     assert list_v3(cli, limit=128).total == 100
-    body = expect_error(lambda: create(cli, name='one_too_many'), 400, 'DBS.300300')
-    assert '100' in body['externalMessage']
+    assert '100' in expect_error(lambda: create(cli, name='one_too_many'), 400, 'DBS.300300')
 
 
 # ---------------------------------------------------------------- UpdateDdmUser
@@ -263,8 +268,7 @@ def test_make_busy_answers_409_for_the_next_writes_only(server, code):
     cli = client(server)
     assert list_v3(cli).total == 7  # reads are not affected
     for attempt in range(2):
-        body = expect_error(lambda: update(cli, 'asmith', description='x'), 409, code)
-        assert body['externalMessage'], attempt
+        assert expect_error(lambda: update(cli, 'asmith', description='x'), 409, code), attempt
     update(cli, 'asmith', description='x')
     assert writes(server) == [('UpdateDdmUser', 409), ('UpdateDdmUser', 409), ('UpdateDdmUser', 200)]
     assert stored(server, ORDERS, 'asmith')['description'] == 'x'

@@ -527,6 +527,38 @@ def test_drop_fault_closes_without_answer(hw):
     assert [(e['fault'], e['status']) for e in hw.get_log()] == [('drop', None), (None, 200)]
 
 
+def test_error200_fault_answers_an_error_body_with_http_200(hw, ali):
+    hw.add_fault({'service': 'hwtest', 'kind': 'error200', 'code': 'DBS.280238', 'message': 'Modifying.'})
+    response = hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'x'})
+    assert (response.status_code, response.json()) == (200, {'errCode': 'DBS.280238', 'externalMessage': 'Modifying.'})
+    assert hw.get_state('hwtest') == {}
+    ali.add_fault({'service': 'polardb', 'kind': 'error200', 'code': 'InternalError'})
+    assert tea_call(ali, 'Echo')['body']['Code'] == 'InternalError'
+
+
+def test_drop_after_fault_executes_then_closes_without_answer(hw):
+    hw.add_fault({'service': 'hwtest', 'kind': 'drop_after'})
+    with pytest.raises(requests.ConnectionError):
+        hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'x'})
+    assert hw.get_state('hwtest') == {'items': ['x']}
+    assert [(e['fault'], e['status']) for e in hw.get_log()] == [('drop_after', None)]
+
+
+def test_trickle_fault_sends_the_body_one_byte_at_a_time(hw):
+    hw.add_fault({'service': 'hwtest', 'kind': 'trickle', 'delay': 0.02})
+    started = time.monotonic()
+    response = hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'x'})
+    assert response.status_code == 200 and time.monotonic() - started >= 0.02 * len(response.content) * 0.9
+    assert hw.get_state('hwtest') == {'items': ['x']}
+
+
+def test_echo_fault_quotes_the_request(hw):
+    hw.add_fault({'service': 'hwtest', 'kind': 'echo'})
+    response = hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'Pw%21x'})
+    assert response.status_code == 400 and response.json()['errCode'] == 'SignatureDoesNotMatch'
+    assert '/v3/p1/items' in response.json()['externalMessage'] and 'Pw%21x' in response.json()['externalMessage']
+
+
 def test_fault_api_validation(hw):
     for spec, status in [({'service': 'hwtest', 'kind': 'explode'}, 400), ({'service': 'nosuch', 'kind': 'drop'}, 404),
                          ({'service': 'hwtest', 'kind': 'drop', 'cuont': 2}, 400), ({'service': 'hwtest', 'kind': 'drop', 'count': 0}, 400),
@@ -596,7 +628,9 @@ def test_control_merge_and_hooks(hw):
 def test_health_lists_services(hw):
     status, health = control(hw, 'GET', 'health')
     assert status == 200 and health['status'] == 'ok' and health['port'] == hw.port
-    assert health['services']['iam'] == {'cloud': 'huawei', 'operations': ['KeystoneListProjects'], 'version': None}
+    iam_operations = ['CreateTemporaryAccessKey', 'CreateTokenWithIdToken', 'KeystoneListProjects']
+    assert health['services']['iam'] == {'cloud': 'huawei', 'operations': iam_operations, 'version': None}
+    assert health['services']['sts'] == {'cloud': 'alibaba', 'operations': ['AssumeRole', 'AssumeRoleWithOIDC'], 'version': '2015-04-01'}
     assert health['services']['hwtest']['operations'] == ['Bug', 'CreateItem', 'DeleteItem', 'ListItems', 'ShowItem', 'ShowSpecial', 'UpdateItem']
     assert set(health['service_ports']) == set(health['services'])
 

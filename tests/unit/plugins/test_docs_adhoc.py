@@ -50,7 +50,9 @@ def test_ci_runs_the_lines_of_the_guide():
 
 
 def test_every_module_has_an_ad_hoc_line():
-    modules = sorted(name[:-3] for name in os.listdir(MODULES) if name.endswith('.py') and not name.startswith('_'))
+    # the *_credentials modules refuse to run without no_log (their result holds secrets), which ad hoc cannot set
+    modules = sorted(name[:-3] for name in os.listdir(MODULES)
+                     if name.endswith('.py') and not name.startswith('_') and not name.endswith('_credentials.py'))
     shown = sorted(set(command[0] for command in guide_commands()))
     assert shown == modules
 

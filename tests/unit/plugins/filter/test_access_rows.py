@@ -25,7 +25,8 @@ def ddm_user(name, authority, databases, **extra):
 
 
 def ddm_result(users, item=None, region='cn-north-4', instance=DDM):
-    result = dict(changed=False, users=users, invocation=dict(module_args=dict(instance_id=instance, region=region, name=None)))
+    # what ddm_user_info returns: the accounts and the identifying inputs it read
+    result = dict(changed=False, users=users, instance_id=instance, region=region, project_id='0b1e5a9c7f3d4e2a8c6b4d1f3a5e7c9b')
     if item is not None:
         result['item'] = item
     return result
@@ -59,7 +60,7 @@ def test_a_loop_result_gives_the_rows_of_every_item_with_the_item_context():
     rows = access_rows(loop, 'ddm')
     assert [r['principal'] for r in rows] == ['b1', 'b2', 'a1']  # sorted by instance name, else ID
     assert by(rows, principal='a1')[0]['instance_name'] == 'ddm-orders-prod'
-    assert by(rows, principal='a1')[0]['region'] == 'cn-north-4'  # empty item region: the module's own argument
+    assert by(rows, principal='a1')[0]['region'] == 'cn-north-4'  # empty item region: the region the module read
     assert by(rows, principal='b1')[0]['region'] == 'ap-southeast-1'
 
 
@@ -82,6 +83,21 @@ def test_a_string_item_is_the_instance_and_explicit_arguments_win():
 def test_without_any_context_the_instance_and_region_are_empty():
     rows = access_rows(dict(users=[ddm_user('a1', ['SELECT'], ['x'])]), 'ddm')
     assert rows[0]['instance'] == '' and rows[0]['region'] == ''
+
+
+def test_invocation_is_never_read():
+    """ansible-core 2.21+ no longer adds `invocation`; a filter reading it would work on older cores only."""
+    old_shape = dict(users=[ddm_user('a1', ['SELECT'], ['x'])],
+                     invocation=dict(module_args=dict(instance_id=DDM, region='cn-north-4')))
+    rows = access_rows(old_shape, 'ddm')
+    assert (rows[0]['instance'], rows[0]['region']) == ('', '')
+
+
+def test_what_the_module_read_wins_over_the_loop_item():
+    result = ddm_result([ddm_user('a1', ['SELECT'], ['x'])], region='ap-southeast-1',
+                        item=dict(instance_id='5c1e7d2b9f4a4c8e8b3d6a1f0e9c2b7ain09', name='n', region='cn-north-4'))
+    rows = access_rows(result, 'ddm')
+    assert (rows[0]['instance'], rows[0]['region'], rows[0]['instance_name']) == (DDM, 'ap-southeast-1', 'n')
 
 
 def test_failed_and_skipped_results_give_no_rows():
@@ -155,7 +171,7 @@ def test_custom_patterns_replace_the_defaults_and_a_single_string_is_one_pattern
 
 def dcs_result(accounts):
     return dict(changed=False, accounts=accounts, item=dict(instance_id=DCS, name='redis-orders-prod', region=''),
-                invocation=dict(module_args=dict(instance_id=DCS, region='cn-north-4')))
+                instance_id=DCS, region='cn-north-4', project_id='0b1e5a9c7f3d4e2a8c6b4d1f3a5e7c9b')
 
 
 def dcs_account(name, role, kind='normal', read_policy=None, status='AVAILABLE'):

@@ -19,7 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, HuaweiCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, diff_fields, wait_until,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ERROR_FIELDS, ApiError
 
@@ -108,9 +108,9 @@ def test_apply_runs_every_action_in_order_then_rereads(capsys):
     module = make_module()
     rereads = []
     rc, result, _out = run_exit(capsys, lambda: module.finish(three_step_plan(calls), None, {'name': 'predicted'}, key='user',
-                                                              reread=lambda: rereads.append(1) or {'name': 'real'}))
+                                                              reread=lambda: rereads.append(1) or {'name': 'predicted', 'created': 'real'}))
     assert rc == 0 and calls.done == ['CreateUser', 'UpdateUser', 'ResetPassword'] and rereads == [1]
-    assert result['changed'] is True and result['user'] == {'name': 'real'}
+    assert result['changed'] is True and result['user'] == {'name': 'predicted', 'created': 'real'}
     statuses = [(a['operation'], a['status']) for a in result['actions']]
     assert statuses == [('CreateUser', 'done'), ('UpdateUser', 'done'), ('ResetPassword', 'done')]
     assert result['actions'][0] == dict(operation='CreateUser', status='done', target='app', params=dict(name='app', password=SECRET_PLACEHOLDER))
@@ -241,7 +241,8 @@ def test_no_secret_in_a_failure_even_when_the_cloud_echoes_it(capsys):
     _rc, result, out = run_exit(capsys, lambda: make_module().fail_api(err))
     for secret in (SK, TOKEN, PASSWORD):
         assert secret not in out
-    assert result['invocation']['module_args']['secret_key'] != SK
+    # every field of the printed result, including `invocation` where the core still adds it (before 2.21)
+    assert SK not in json.dumps(result) and TOKEN not in json.dumps(result)
     assert 'DBS.300306' in result['msg'] and 'req-echo' in result['msg']
 
 
@@ -281,15 +282,19 @@ def test_env_fallbacks_first_found_wins(monkeypatch):
     monkeypatch.setenv('HW_SECRET_KEY', 'second')
     monkeypatch.setenv('HUAWEICLOUD_SDK_SK', 'first')
     monkeypatch.setenv('HW_PROJECT_ID', 'p' * 32)
-    _STACK.enter_context(patch_module_args(dict(region='cn-north-4', access_key='AK', name='x')))
+    monkeypatch.setenv('HW_ACCESS_KEY', 'AK')
+    _STACK.enter_context(patch_module_args(dict(region='cn-north-4', name='x')))
     module = HuaweiCloudModule(argument_spec=OWN_SPEC)
-    assert module.params['secret_key'] == 'first' and module.params['project_id'] == 'p' * 32
+    # the credential chain's environment link: first found of each pair
+    assert module.credentials() == ('AK', 'first', None) and module.params['project_id'] == 'p' * 32
+    assert module.credentials.source == 'environment (HW_ACCESS_KEY)' and 'first' in module.ansible.no_log_values
     monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'ali-ak')
     monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ali-sk')
     monkeypatch.setenv('ALIBABA_CLOUD_REGION_ID', 'cn-hangzhou')
     _STACK.enter_context(patch_module_args(dict(name='x')))
     module = AlibabaCloudModule(argument_spec=OWN_SPEC)
-    assert (module.params['access_key'], module.params['secret_key'], module.params['region']) == ('ali-ak', 'ali-sk', 'cn-hangzhou')
+    assert module.credentials() == ('ali-ak', 'ali-sk', None) and module.params['region'] == 'cn-hangzhou'
+    assert module.client('polardb')._credentials is module.credentials  # pylint: disable=protected-access
 
 
 def test_clients_share_one_transport():
@@ -360,13 +365,6 @@ def test_other_checks_name_the_option():
     check_length('x', None, 1)
 
 
-def test_diff_fields_compares_lists_as_sets_and_ignores_none():
-    current = {'base_authority': ['SELECT', 'INSERT'], 'description': 'a', 'lifetime': 0}
-    assert diff_fields(current, {'base_authority': ['INSERT', 'SELECT'], 'description': None, 'lifetime': 0}) == []
-    changed = diff_fields(current, {'base_authority': ['SELECT'], 'description': 'b', 'databases': ['x']})
-    assert changed == ['base_authority', 'description', 'databases']
-
-
 def test_wait_until_is_bounded_and_backs_off():
     now = [0.0]
     sleeps = []
@@ -379,3 +377,150 @@ def test_wait_until_is_bounded_and_backs_off():
     assert now[0] == 30 and sleeps[0] == 2.0 and max(sleeps) <= 10.0
     polls = iter([None, None, {'status': 'AVAILABLE'}])
     assert wait_until(lambda: next(polls), timeout=30, sleep=sleep, clock=lambda: now[0]) == {'status': 'AVAILABLE'}
+
+
+# ---------------------------------------------------------------------------------------------- faults (issue: reliability and security)
+def _run_never(module):
+    pytest.fail('main ran although a connection option was invalid')
+
+
+@pytest.mark.parametrize('args,text', [
+    (dict(timeout=0), 'timeout: 0.0 is out of range'),
+    (dict(timeout=-5), 'timeout: -5.0 is out of range'),
+    (dict(timeout=float('inf')), 'timeout: inf is out of range'),
+    (dict(endpoint='http://[127.0.0.1'), "endpoint: 'http://[127.0.0.1' is not a valid URL"),
+    (dict(endpoint='ftp://127.0.0.1/{service}'), 'the scheme must be https or http'),
+    (dict(endpoint='127.0.0.1:8765'), 'the scheme must be https or http'),
+    (dict(endpoint='http://127.0.0.1:99999/'), 'is not a valid URL'),
+    (dict(endpoint='http://127.0.0.1:8765/{service}?x=1'), 'must not have a query'),
+    (dict(endpoint='http://127.0.0.1:8765/{servce}'), 'the only placeholders are {service} and {region}'),
+    (dict(endpoint='http://bad host/'), 'it needs a valid host name'),
+    (dict(ca_bundle='/nonexistent/ca.pem'), 'ca_bundle: /nonexistent/ca.pem is not a readable file'),
+    (dict(region='cn-north-4/../x'), "region: 'cn-north-4/../x' is not valid"),
+])
+@pytest.mark.parametrize('cls', [HuaweiCloudModule, AlibabaCloudModule])
+def test_connection_options_are_validated_before_any_request(capsys, args, text, cls):
+    """(Bug fixed: timeout 0/-5 and a bad IPv6 endpoint raised unhandled ValueErrors from requests.)"""
+    module = make_module(cls=cls, **args)
+    _rc, result, _out = run_exit(capsys, lambda: module.run(_run_never))
+    assert result['failed'] and text in result['msg'], result['msg']
+    assert module._transport is None  # no session was even created
+
+
+def test_an_endpoint_with_credentials_is_refused_without_echoing_it(capsys):
+    module = make_module(endpoint='https://user:hunter2-pw@127.0.0.1/{service}')
+    _rc, result, out = run_exit(capsys, lambda: module.run(_run_never))
+    assert result['msg'] == 'endpoint: the URL must not carry a user name or password' and 'hunter2-pw' not in result['msg']
+
+
+def test_negative_numeric_module_options_fail():
+    spec = dict(OWN_SPEC, wait_timeout=dict(type='int', default=300))
+    _STACK.enter_context(patch_module_args(dict(HW_ARGS, name='x', wait_timeout=-1)))
+    module = HuaweiCloudModule(argument_spec=spec)
+    with pytest.raises(ValidationError, match=r'wait_timeout: -1 is out of range'):
+        module.validate_connection()
+
+
+def test_an_unexpected_exception_is_a_clean_failure_with_the_traceback_aside(capsys, monkeypatch):
+    from ansible.module_utils import basic
+    if getattr(basic, '_traceback', None) is not None:  # ansible-core 2.19+: tracebacks only where display_traceback asks
+        monkeypatch.setattr(basic._traceback, 'is_traceback_enabled', lambda event: True)
+
+    def broken(module):
+        raise KeyError('users %s' % SK)
+
+    _rc, result, out = run_exit(capsys, lambda: make_module().run(broken))
+    assert result['msg'].startswith('unexpected error (KeyError): ') and 'Traceback' not in result['msg']
+    assert result['error_code'] == 'UnexpectedError' and 'Traceback (most recent call last)' in result['exception']
+    assert SK not in out
+
+
+def test_an_unknown_option_is_reported_before_required_one_of(capsys):
+    """(Bug fixed: a typo 'acount_name' gave only "one of the following is required: account_name, account_id".)"""
+    spec = dict(account_name=dict(type='str'), account_id=dict(type='str'), password=dict(type='str', no_log=True))
+    args = dict(HW_ARGS, acount_name='x', password=PASSWORD)
+    del args['secret_key']  # also a missing required option: the typo still speaks first
+    _STACK.enter_context(patch_module_args(args))
+    _rc, result, out = run_exit(capsys, lambda: HuaweiCloudModule(argument_spec=spec, required_one_of=[('account_name', 'account_id')]))
+    assert result['msg'].startswith('Unsupported parameters for') and 'acount_name' in result['msg']
+    assert PASSWORD not in out and TOKEN not in out
+
+
+def test_a_list_of_dicts_with_a_string_element_never_prints_the_secrets(capsys):
+    """Some cores stop collecting no_log values at the first element of a list of dicts that is not a dict and then
+    print module_args (secret_key included) with the validation error at -vvv."""
+    spec = dict(databases=dict(type='list', elements='dict', options=dict(name=dict(type='str'), secret=dict(type='str', no_log=True))))
+    _STACK.enter_context(patch_module_args(dict(HW_ARGS, databases=['orders', {'name': 'x', 'secret': 'inner-secret-42'}])))
+    _rc, result, out = run_exit(capsys, lambda: HuaweiCloudModule(argument_spec=spec))
+    assert result['failed'] and result['msg'].startswith('databases[0] is a str, not a dictionary')
+    for secret in (SK, TOKEN, 'inner-secret-42'):
+        assert secret not in out
+
+
+@pytest.mark.parametrize('secret', [SK, TOKEN, PASSWORD, 'p@ss word/+=&"\\\u00e9x'])
+def test_every_encoding_of_every_secret_is_masked(capsys, secret):
+    """(Bug fixed: a SignatureDoesNotMatch echoing the canonical request showed AccountPassword=Reset_Pass1%21.)"""
+    import base64
+    import json as _json
+    from urllib.parse import quote, quote_plus
+    module = make_module()
+    module.add_secret(secret)
+    forms = [secret, quote(secret, safe='~'), quote(secret, safe='~').lower(), quote_plus(secret), _json.dumps(secret)[1:-1],
+             base64.b64encode(secret.encode('utf-8')).decode('ascii'), quote(quote(secret, safe='~'), safe='~')]
+    echo = 'canonical request: POST / AccountPassword=%s&token=%s body {"password": "%s"} auth %s double %s' % (
+        forms[1], forms[3], forms[4], forms[5], forms[6])
+    _rc, _result, out = run_exit(capsys, lambda: module.fail_api(ApiError('polardb', 'ResetAccount', 400, 'SignatureDoesNotMatch', echo)))
+    for form in forms:
+        if len(form) > 3:
+            assert form not in out, form
+
+
+def test_a_write_whose_answer_was_lost_reports_changed_and_uncertain(capsys):
+    module = make_module()
+    plan = Plan()
+
+    def lost():
+        raise ApiError('ddm', 'CreateDdmUser', None, 'ConnectionError', 'dropped: ...', uncertain=True)
+    plan.add('CreateDdmUser', lost, target='app')
+    _rc, result, _out = run_exit(capsys, lambda: module.finish(plan, None, {}, 'user'))
+    assert result['failed'] and result['changed'] is True
+    assert result['msg'].startswith('outcome uncertain: CreateDdmUser was sent but its answer was lost')
+    assert result['actions'][0]['status'] == 'uncertain'
+
+
+def test_retries_are_shown_in_the_result(capsys):
+    module = make_module()
+    module.transport.events.append('ddm ListDdmUsers attempt 1: ConnectionError: refused: ...; retrying in 0.3 s')
+    _rc, result, _out = run_exit(capsys, lambda: module.finish(Plan(), {}, {}, 'user'))
+    assert result['retries'] == ['ddm ListDdmUsers attempt 1: ConnectionError: refused: ...; retrying in 0.3 s']
+
+
+@pytest.mark.parametrize('reread,fields', [
+    ({'name': 'app', 'roles': ['read']}, 'roles is [\'read\'], asked [\'write\', \'read\']'),
+    ({}, '(the resource was not found)'),
+])
+def test_a_reread_that_disagrees_with_the_change_fails_naming_the_field(capsys, reread, fields):
+    """(Bug fixed: DDM answered an update "done" and the module reported changed while its own re-read showed the old value.)"""
+    plan = Plan()
+    plan.add('UpdateUser', lambda: {}, target='app')
+    before, predicted = {'name': 'app', 'roles': ['read']}, {'name': 'app', 'roles': ['write', 'read'], 'password': DIFF_CHANGED}
+    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, before, predicted, 'user', reread=lambda: reread))
+    assert result['failed'] and result['changed'] is True and result['error_code'] == 'ChangeNotApplied'
+    assert result['msg'] == 'the state read back after the change is not what was asked: %s' % fields
+
+
+def test_a_reread_that_matches_in_another_order_passes(capsys):
+    plan = Plan()
+    plan.add('UpdateUser', lambda: {}, target='app')
+    predicted = {'roles': ['b', 'a'], 'updated': None}
+    _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, {'roles': ['a']}, predicted, 'user',
+                                                                      reread=lambda: {'roles': ['a', 'b'], 'updated': 'now'}))
+    assert not result.get('failed') and result['changed'] is True
+
+
+@pytest.mark.parametrize('password', ['password', 'the', 'Password'])
+def test_a_password_that_is_a_word_of_the_message_never_blanks_it_out(password):
+    """(Bug fixed: the password 'password' made the message '********: the ******** must ...'.)"""
+    with pytest.raises(ValidationError) as info:
+        check_password('password', password, 8, 32, '~!@#%^*-_=+?')
+    assert password not in str(info.value) and 'PASSWORD' in str(info.value).upper()

@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, bastionhost
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import fake_alibaba_client
 
 IID = 'bastionhost-cn-st220aw0a0c'
 REGION = 'cn-hangzhou'
@@ -254,17 +255,9 @@ def test_state_predicts_the_documented_semantics():
 
 # ------------------------------------------------------------------ reads through the real paginate()
 
-class FakeClient(alibabacloud.AlibabaClient):
-    """The real client minus HTTP: ``call`` answers from ``pages`` and records every call."""
-
-    def __init__(self, answers):
-        super(FakeClient, self).__init__(dict(region=REGION, access_key='AK', secret_key='SK'), None, 'bastionhost')
-        self.answers = answers
-        self.calls = []
-
-    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None):
-        self.calls.append((action, dict(params or {}), write, idempotent))
-        return self.answers(action, params or {})
+def FakeClient(answers):  # pylint: disable=invalid-name
+    """The real client minus HTTP: ``call`` answers with ``answers(action, params)`` and records every call."""
+    return fake_alibaba_client(alibabacloud.AlibabaClient, answers, [])
 
 
 def paged_answer(key, items):
@@ -330,6 +323,6 @@ def test_read_state_reads_accounts_of_the_granted_databases_only_by_default():
             return dict(Databases=[dict(DatabaseId='10', DatabaseName='b'), dict(DatabaseId='9', DatabaseName='a')], TotalCount=2)
         return dict(DatabaseAccounts=[account('1', 'x', params['DatabaseId'], True)], TotalCount=1)
     client = FakeClient(answer)
-    state = bastionhost.read_state(client, IID, REGION, bastionhost.Principal('user', '1'))
+    state = bastionhost.BastionInstance(client, IID, REGION).read_state(bastionhost.Principal('user', '1'))
     assert [c[1].get('DatabaseId') for c in client.calls] == [None, '9', '10']
     assert state.granted == {'9', '10'}

@@ -7,19 +7,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import das
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeHuaweiClient
 
 
-class FakeClient:
+class FakeClient(FakeHuaweiClient):
     """Records every request; answers from a list of responses (or a callable)."""
 
     def __init__(self, answers=None):
+        super(FakeClient, self).__init__()
         self.answers = list(answers or [])
-        self.requests = []
+        self.requests = self.calls
 
-    def request(self, method, path, operation, **kwargs):
-        self.requests.append(dict(method=method, path=path, operation=operation, **kwargs))
+    def answer(self, operation, call):
         answer = self.answers.pop(0) if self.answers else {}
-        return answer(kwargs) if callable(answer) else answer
+        return answer(call) if callable(answer) else answer
 
 
 def instance(n, **extra):
@@ -100,10 +101,10 @@ def test_login_and_logoff_requests():
     login, logoff = client.requests
     assert login['method'] == 'POST' and login['path'] == '/v3/{project_id}/instances/%s/login-built-in-account' % iid
     assert login['operation'] == 'LoginBuiltInAccount' and login['body'] == {'datastore_type': 'MySQL'}
-    assert login['headers'] == {'X-Language': 'en-us'} and login['busy_codes'] == ('DAS.200002',)
+    assert login['headers'] == {'X-Language': 'en-us', 'Content-Type': 'application/json'} and login['busy_codes'] == ('DAS.200002',)
     assert logoff['method'] == 'POST' and logoff['path'] == '/v3/{project_id}/instances/%s/logoff-built-in-account' % iid
     assert logoff['operation'] == 'LogoffBuiltInAccount' and logoff['body'] == {'datastore_type': 'MySQL'}
-    assert logoff['headers'] is None
+    assert logoff['headers'] == {'Content-Type': 'application/json'}
 
 
 def test_account_view():

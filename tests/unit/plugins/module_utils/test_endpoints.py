@@ -32,6 +32,13 @@ PROJECT = 'e7f4b2c5a9d84f3e8c1b6a0d2f9e4c71'
     ('dcs', 'na-mexico-1', 'https://dcs.na-mexico-1.myhuaweicloud.com'),
     ('ddm', 'na-mexico-1', 'https://ddm.na-mexico-1.myhuaweicloud.com'),
     ('das', 'eu-west-101', 'https://das.eu-west-101.myhuaweicloud.com'),
+    # IAM: the regional host where the IAM SDK / SDK core tables list one (eu-west-101 on .eu), else the global one
+    ('iam', 'eu-west-101', 'https://iam.eu-west-101.myhuaweicloud.eu'),
+    ('iam', 'cn-north-12', 'https://iam.cn-north-12.myhuaweicloud.com'),
+    ('iam', 'af-north-1', 'https://iam.myhuaweicloud.com'),
+    ('iam', 'cn-north-11', 'https://iam.myhuaweicloud.com'),
+    ('iam', 'ru-northwest-2', 'https://iam.myhuaweicloud.com'),
+    ('iam', 'cn-southwest-3', 'https://iam.myhuaweicloud.com'),
 ])
 def test_huawei_public_endpoints(service, region, url):
     assert hw.service_endpoint(service, region) == url
@@ -56,7 +63,7 @@ class AnsweringTransport:
         self.answers = answers
         self.sent = []
 
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
+    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None, body_error=None):
         method, url, headers, body = build()
         self.sent.append(dict(operation=operation, service=service, method=method, url=url, headers=headers))
         return 200, {}, self.answers[operation]
@@ -89,6 +96,8 @@ def test_project_id_resolved_from_the_region_through_iam():
     split = urlsplit(iam['url'])
     assert (split.netloc, split.path, parse_qsl(split.query)) == ('iam.cn-north-4.myhuaweicloud.com', '/v3/projects', [('name', 'cn-north-4')])
     assert 'X-Project-Id' not in iam['headers'] and iam['service'] == 'iam'
+    assert 'Content-Type' not in iam['headers']  # a GET without a body, as the SDK core sends it
+    assert first['headers']['Content-Type'] == 'application/json'
     assert first['headers']['X-Project-Id'] == PROJECT
     assert urlsplit(first['url']).path == '/v3/%s/things' % PROJECT
 
@@ -152,7 +161,8 @@ def test_path_arguments_and_prefix_on_the_wire():
 
 # ---------------------------------------------------------------------------------------------- Alibaba
 @pytest.mark.parametrize('region', ['cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-heyuan',
-                                    'cn-hangzhou-finance', 'cn-beijing-finance-1'])
+                                    'cn-hangzhou-finance', 'cn-beijing-finance-1', 'ap-northeast-2-pop', 'cn-shanghai-inner',
+                                    'cn-hangzhou-internal-test-1', 'eu-west-1-oxs', 'rus-west-1-pop'])
 def test_polardb_central_endpoint(region):
     assert ali.service_endpoint('polardb', region) == 'https://polardb.aliyuncs.com'
 
@@ -166,7 +176,9 @@ def test_polardb_regional_endpoint(region):
 
 @pytest.mark.parametrize('region', ['cn-qingdao', 'cn-beijing', 'cn-wulanchabu', 'cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-heyuan',
                                     'cn-guangzhou', 'cn-chengdu', 'me-east-1', 'ap-south-1', 'cn-shanghai-finance-1',
-                                    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-beijing-finance-1', 'cn-zhengzhou-jva'])
+                                    'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-beijing-finance-1', 'cn-zhengzhou-jva',
+                                    'cn-hangzhou-finance', 'cn-beijing-gov-1', 'cn-edge-1', 'cn-beijing-finance-pop',
+                                    'ap-northeast-2-pop', 'cn-shenzhen-inner'])
 def test_bastionhost_central_endpoint(region):
     assert ali.service_endpoint('bastionhost', region) == 'https://yundun-bastionhost.aliyuncs.com'
 
@@ -175,10 +187,15 @@ def test_bastionhost_central_endpoint(region):
                                     'ap-southeast-3', 'ap-southeast-5', 'us-east-1', 'us-west-1', 'eu-west-1', 'eu-central-1', 'na-south-1',
                                     'ap-southeast-2'])
 def test_bastionhost_regional_endpoint(region):
-    """ap-southeast-2: the SDK maps it to the central host, the official endpoint doc lists the regional one;
-    the reference says prefer the doc (UNVERIFIED), so it is regional here. Never the non-existent
-    yundun-bastionhost.<region> host the SDK's fallback rule would build."""
+    """ap-southeast-2: the SDK maps it to the central host, the official endpoint page lists the regional one,
+    which the collection follows (tests/emulator/tests/test_endpoint_conformance.py allowlists it)."""
     assert ali.service_endpoint('bastionhost', region) == 'https://bastionhost.%s.aliyuncs.com' % region
+
+
+@pytest.mark.parametrize('region', ['cn-nanjing', 'ap-southeast-8', 'xx-future-1'])
+def test_bastionhost_unmapped_region_follows_the_sdk_rule(region):
+    """A region the SDK's map does not list gets the SDK's regional rule: product id yundun-bastionhost."""
+    assert ali.service_endpoint('bastionhost', region) == 'https://yundun-bastionhost.%s.aliyuncs.com' % region
 
 
 @pytest.mark.parametrize('service', ['polardb', 'bastionhost'])

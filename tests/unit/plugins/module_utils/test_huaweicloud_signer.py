@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import datetime
 import hashlib
-import hmac
 import json
 import random
 import types
@@ -22,13 +21,15 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import huaweicloud as hw
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import CapturingTransport, HashRecorder
 
 SEED = 20250101
 RANDOM_CASES = 600
 WIRE_CASES = 250
 
 # ---------------------------------------------------------------------------------------------- worked examples
-# /work/shared/reference/huaweicloud-api.md, section 4a, examples A-D (generated there with the SDK's own Signer).
+# Worked examples A-D, computed with huaweicloudsdkcore's own Signer (the algorithm:
+# https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-algorithm-004.html).
 AK = 'EXAMPLEAK0000000000'
 SK = 'EXAMPLESK000000000000000000000000000000000'
 PROJECT = '0123456789abcdef0123456789abcdef'
@@ -78,35 +79,9 @@ EXAMPLES = {
 }
 
 
-class Recorder:
-    """Stands in for hashlib/hmac inside the signer module and keeps what was hashed and signed."""
-
-    def __init__(self):
-        self.hashed = []
-        self.signed = []
-
-    def sha256(self, data=b''):
-        self.hashed.append(data)
-        return hashlib.sha256(data)
-
-    def new(self, key, msg, digestmod):
-        self.signed.append(msg)
-        return hmac.new(key, msg, digestmod)
-
-    def canonical_request(self):
-        """The canonical request: the hashed input whose digest is the last line of the string to sign."""
-        last_line = self.signed[-1].decode('utf-8').rsplit('\n', 1)[-1]
-        found = [data for data in self.hashed if hashlib.sha256(data).hexdigest() == last_line]
-        assert len(found) == 1, 'the string to sign does not end with the hash of one hashed input'
-        return found[0].decode('utf-8')
-
-
 @pytest.fixture
 def recorder(monkeypatch):
-    rec = Recorder()
-    monkeypatch.setattr(hw, 'hashlib', types.SimpleNamespace(sha256=rec.sha256))
-    monkeypatch.setattr(hw, 'hmac', types.SimpleNamespace(new=rec.new))
-    return rec
+    return HashRecorder().patch(monkeypatch, hw)
 
 
 def example_headers(example):
@@ -150,18 +125,6 @@ def test_worked_example_a_canonical_request_text(recorder):
     hw.sign('GET', example['path'], hw.canonical_query(ordered_query(example['query'])), headers, None, AK, SK)
     assert recorder.canonical_request() == EXAMPLE_A_CANONICAL
     assert recorder.signed[-1].decode('utf-8') == EXAMPLE_A_STRING_TO_SIGN
-
-
-class CapturingTransport:
-    """Transport stand-in: builds (and signs) the request once, keeps it, answers ``answer``."""
-
-    def __init__(self, answer=None):
-        self.sent = []
-        self.answer = {} if answer is None else answer
-
-    def call(self, build, parse_error, is_retryable, service, operation, write=False, idempotent=False, deadline=None):
-        self.sent.append(build())
-        return 200, {}, self.answer
 
 
 def fixed_now():

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, polardb
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import exact_matches
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import fake_alibaba_client
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError, RetryPolicy, Transport
 
 PASSWORD = 'N3w-Admin=Pass'
@@ -49,10 +51,10 @@ def test_find_and_filter_match_names_exactly():
     accounts = [dict(RAW, AccountName='dba'), dict(RAW, AccountName='dba_admin', AccountType='Super'), dict(RAW, AccountName='dba_admin2')]
     assert polardb.find_account(accounts, 'dba_admin')['AccountType'] == 'Super'
     assert polardb.find_account(accounts, 'dba_adm') is None
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, 'dba')] == ['dba']
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, account_type='Normal')] == ['dba', 'dba_admin2']
-    assert [a['AccountName'] for a in polardb.filter_accounts(accounts, 'dba_admin', 'Normal')] == []
-    assert len(polardb.filter_accounts(accounts)) == 3
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountName='dba')] == ['dba']
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountType='Normal')] == ['dba', 'dba_admin2']
+    assert [a['AccountName'] for a in exact_matches(accounts, AccountName='dba_admin', AccountType='Normal')] == []
+    assert len(exact_matches(accounts)) == 3
 
 
 def test_describe_names_is_bounded():
@@ -64,18 +66,15 @@ def test_describe_names_is_bounded():
 
 # ------------------------------------------------------------------ paging without a total
 
-class PagingClient(alibabacloud.AlibabaClient):
+def PagingClient(count):  # pylint: disable=invalid-name
     """The real paginate over a fake call answering DescribeAccounts from ``count`` accounts."""
+    rows = [dict(RAW, AccountName='user%03d' % n) for n in range(count)]
 
-    def __init__(self, count):  # pylint: disable=super-init-not-called
-        self.rows = [dict(RAW, AccountName='user%03d' % n) for n in range(count)]
-        self.calls = []
-
-    def call(self, action, params=None, write=False, idempotent=False, busy_codes=(), deadline=None):
-        self.calls.append((action, dict(params)))
+    def answer(action, params):  # pylint: disable=unused-argument
         size, number = params['PageSize'], params['PageNumber']
-        page = self.rows[(number - 1) * size:number * size]
+        page = rows[(number - 1) * size:number * size]
         return {'Accounts': page, 'PageNumber': number, 'PageRecordCount': len(page), 'RequestId': 'r'}
+    return fake_alibaba_client(alibabacloud.AlibabaClient, answer, [])
 
 
 @pytest.mark.parametrize('count, pages', [(0, 1), (3, 1), (99, 1), (100, 2), (120, 2), (200, 3), (250, 3)])

@@ -8,6 +8,7 @@ the module args ``defaults`` + ``more`` + ``args`` and returns the ModuleExit it
 ``fake_huawei_request(fake)`` / ``fake_alibaba_call(fake)``: answer every ``HuaweiClient.request`` /
 ``AlibabaClient.call`` with ``fake`` (called like the method, ``self`` first); nothing reaches a network.
 ``no_dcs_poll_delay``: DCS waits poll again at once (no sleep between reads).
+``fake_clock``: every ``common.wait_until`` runs on a FakeClock (returned): sleeping advances it, nothing really sleeps.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,7 +21,8 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, dcs, huaweicloud
+from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, common, dcs, huaweicloud
+from ansible_collections.dbgov.cloud.tests.unit.plugins.fakes import FakeClock
 from ansible_collections.dbgov.cloud.tests.unit.plugins.modules.helpers import ModuleExit
 
 
@@ -68,3 +70,10 @@ def fake_alibaba_call(monkeypatch):
 def no_dcs_poll_delay(monkeypatch):
     monkeypatch.setattr(dcs, 'POLL_INTERVAL', 0.0)
     monkeypatch.setattr(dcs, 'POLL_MAX_INTERVAL', 0.0)
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(common, 'time', clock)
+    return clock

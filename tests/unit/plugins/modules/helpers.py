@@ -18,8 +18,9 @@ ALIBABA_SK = 'unit-test-alibaba-secret-0000000001'
 ALIBABA_ARGS = dict(region='cn-hangzhou', access_key='LTAIunit00000000001', secret_key=ALIBABA_SK, endpoint='http://127.0.0.1:1/{service}')
 
 
-class ModuleExit(Exception):
-    """Raised by the patched exit_json (``failed`` False) and fail_json (``failed`` True); ``result`` holds their keywords."""
+class ModuleExit(SystemExit):
+    """Raised by the patched exit_json (``failed`` False) and fail_json (``failed`` True); ``result`` holds their keywords.
+    A SystemExit like the real ones' sys.exit: CloudModule.run's "unexpected error" net must let it through."""
 
     def __init__(self, failed, result):
         super(ModuleExit, self).__init__(result)

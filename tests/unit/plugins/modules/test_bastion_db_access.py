@@ -202,28 +202,28 @@ def state_with(granted, authorized):
 
 def test_present_adds_only_what_is_missing():
     state = state_with(['1'], {'1': {'11'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'11', '12'}, '2': set()}, state, 'present', False)
+    detach, attach = bastionhost.compute_changes({'1': {'11', '12'}, '2': set()}, state, 'present', False)
     assert detach == [] and attach == [dict(database_id='1', account_ids=['12']), dict(database_id='2', account_ids=None)]
 
 
 def test_present_exclusive_revokes_accounts_on_listed_and_whole_unlisted_databases():
     state = state_with(['1', '2', '3'], {'1': {'11', '13'}, '2': set(), '3': {'31'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'11'}}, state, 'present', True)
+    detach, attach = bastionhost.compute_changes({'1': {'11'}}, state, 'present', True)
     assert attach == []
     assert detach == [dict(database_id='1', account_ids=['13']), dict(database_id='2', account_ids=None), dict(database_id='3', account_ids=None)]
 
 
 def test_absent_revokes_accounts_only_or_the_whole_database():
     state = state_with(['1', '3'], {'1': {'11', '13'}, '3': {'31'}})
-    detach, attach = bastion_db_access.compute_changes({'1': {'13', '12'}, '3': None, '4': None}, state, 'absent', False)
+    detach, attach = bastionhost.compute_changes({'1': {'13', '12'}, '3': None, '4': None}, state, 'absent', False)
     assert attach == [] and detach == [dict(database_id='1', account_ids=['13']), dict(database_id='3', account_ids=None)]
 
 
 def test_nothing_to_do():
     state = state_with(['1'], {'1': {'11'}})
-    assert bastion_db_access.compute_changes({'1': {'11'}}, state, 'present', True) == ([], [])
-    assert bastion_db_access.compute_changes({'1': set()}, state, 'present', False) == ([], [])
-    assert bastion_db_access.compute_changes({'1': {'12'}, '5': None}, state, 'absent', False) == ([], [])
+    assert bastionhost.compute_changes({'1': {'11'}}, state, 'present', True) == ([], [])
+    assert bastionhost.compute_changes({'1': set()}, state, 'present', False) == ([], [])
+    assert bastionhost.compute_changes({'1': {'12'}, '5': None}, state, 'absent', False) == ([], [])
 
 
 # ------------------------------------------------------------------ the module flow
@@ -256,11 +256,29 @@ def test_check_mode_reads_but_never_writes_or_rereads(cloud, run_module):
     assert res.result['actions'][0]['status'] == 'planned'
 
 
-def test_revoke_one_account_sends_only_that_account(cloud, run_module):
-    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
+def test_revoke_one_account_sends_only_that_account_with_keep_database_grant(cloud, run_module):
+    res = run_module(user_name='asmith', state='absent', keep_database_grant=True,
+                     databases=[dict(database_name='orders', account_names=['dba_admin'])])
     assert res.result['changed']
     assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [('DetachDatabaseAccountsFromUser', [dict(DatabaseId='1', DatabaseAccountIds=['13'])])]
     assert cloud.grants[('user', '2')]['1'] == set()        # the database-level grant stays
+
+
+def test_revoking_the_last_account_revokes_the_database_too(cloud, run_module):
+    """Least privilege: (bug fixed) revoking a user's only account on a database left the user authorized on it."""
+    res = run_module(user_name='asmith', state='absent', databases=[dict(database_name='orders', account_names=['dba_admin'])])
+    assert not res.failed and res.result['changed']
+    assert [(c[0], c[1]['Databases']) for c in cloud.writes()] == [('DetachDatabaseAccountsFromUser', [dict(DatabaseId='1')])]
+    assert '1' not in cloud.grants[('user', '2')]
+    assert [g for g in res.result['grants'] if g['database_id'] == '1'][0]['authorized'] is False
+
+
+def test_absent_with_accounts_and_keep_database_grant():
+    state = state_with(['1', '2'], {'1': {'11'}, '2': set()})
+    assert bastionhost.compute_changes({'1': {'11'}, '2': {'21'}}, state, 'absent', False) == (
+        [dict(database_id='1', account_ids=None), dict(database_id='2', account_ids=None)], [])
+    assert bastionhost.compute_changes({'1': {'11'}, '2': {'21'}}, state, 'absent', False, keep_database_grant=True) == (
+        [dict(database_id='1', account_ids=['11'])], [])
 
 
 def test_exclusive_detaches_exactly_the_others(cloud, run_module):

@@ -78,7 +78,7 @@ def test_check_mode_reads_but_never_writes(cloud, run_module):
 def test_login_returns_db_user_id_and_language_header(cloud, run_module):
     res = run_module(instance_id=IID, state='logged_in', language='zh-cn')
     assert operations(cloud['calls']) == ['ListCloudDbaInstances', 'LoginBuiltInAccount']
-    assert all(c[2]['headers'] == {'X-Language': 'zh-cn'} for c in cloud['calls'])
+    assert [c[2]['headers'] for c in cloud['calls']] == [{'X-Language': 'zh-cn'}, {'X-Language': 'zh-cn', 'Content-Type': 'application/json'}]
     assert res.result['builtin_account'] == dict(instance_id=IID, datastore_type='MySQL', state='logged_in',
                                                  db_user_id='19a4c22a-8971-408c-9ca4-c5506aec4811')
     assert res.result['db_user_id'] == '19a4c22a-8971-408c-9ca4-c5506aec4811'

@@ -181,3 +181,26 @@ def test_unchanged_account_in_error_status_is_reported_with_a_warning(cloud, run
     res = run_module(account_name='bi_readonly', role='read')
     assert res.result['changed'] is False
     assert warnings == ["ACL account 'bi_readonly' is in status ERROR; check it in the DCS console"]
+
+
+def test_an_account_still_updating_is_waited_for_before_planning(cloud, run_module):
+    """An earlier run's role change whose answer was lost: the account is UPDATING with the asked role, and that change
+    then fails (reverted, ERROR). Planning against the UPDATING view reported "no change" and wrote nothing; planning
+    against the settled view sends the change again. (Bug fixed.)"""
+    account = next(a for a in cloud['accounts'] if a['account_name'] == 'bi_readonly')
+    account.update(status='UPDATING')
+    cloud['pending'][account['account_id']] = 1
+    cloud['fail_with'] = 'ERROR'
+    res = run_module(account_name='bi_readonly', role='read')
+    # the first list sees UPDATING, the second the settled ERROR (role still read): nothing to change, a warning says ERROR
+    assert operations(cloud['calls'])[:2] == ['ListAclAccounts', 'ListAclAccounts']
+    assert not res.failed and res.result['account']['status'] == 'ERROR'
+
+
+def test_an_account_that_never_settles_fails_clearly(cloud, run_module, monkeypatch):
+    account = next(a for a in cloud['accounts'] if a['account_name'] == 'bi_readonly')
+    account.update(status='UPDATING')
+    cloud['pending'][account['account_id']] = 10 ** 6
+    res = run_module(account_name='bi_readonly', role='write', wait_timeout=1)
+    assert res.failed and res.result['error_code'] == 'AccountNotSettled'
+    assert "ACL account 'bi_readonly' is still UPDATING after 1 s" in res.result['msg'] and writes(cloud) == []

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import ddm_user
@@ -32,19 +33,27 @@ def params(**kwargs):
 
 
 class Recorder:
-    """The ``api`` callables of build_plan: record what would be sent."""
+    """Stands in for the DdmInstance of ddm.plan_user: records what would be sent."""
 
     def __init__(self):
         self.sent = []
 
-    def api(self):
-        return dict(create=lambda body: self.sent.append(('create', body)), update=lambda body: self.sent.append(('update', body)),
-                    delete=lambda: self.sent.append(('delete', None)), reset=lambda pw: self.sent.append(('reset', pw)))
+    def create(self, body):
+        self.sent.append(('create', body))
+
+    def update(self, name, body):  # pylint: disable=unused-argument
+        self.sent.append(('update', body))
+
+    def delete(self, name):  # pylint: disable=unused-argument
+        self.sent.append(('delete', None))
+
+    def reset_password(self, name, password):  # pylint: disable=unused-argument
+        self.sent.append(('reset', password))
 
 
 def plan_for(current, **kwargs):
     rec = Recorder()
-    plan, before, after = ddm_user.build_plan(params(**kwargs), copy.deepcopy(current), rec.api())
+    plan, before, after = ddm.plan_user(params(**kwargs), copy.deepcopy(current), rec)
     for action in plan.actions:
         action.call()
     return plan, before, after, rec.sent

@@ -14,7 +14,6 @@ import json
 
 import pytest
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import common
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 from ansible_collections.dbgov.cloud.plugins.modules import polardb_account_reset
@@ -87,27 +86,10 @@ class FakeCloud:
         raise AssertionError('unexpected action %s' % action)
 
 
-class FakeClock:
-    """wait_until on a fake clock: sleeping advances time, nothing really sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self):
-        return self.now
-
-
 @pytest.fixture
-def cloud(fake_alibaba_call, monkeypatch):
+def cloud(fake_alibaba_call, fake_clock):
     fake = FakeCloud()
-    fake.clock = FakeClock()
-    monkeypatch.setattr(polardb_account_reset, 'wait_until',
-                        lambda predicate, timeout: common.wait_until(predicate, timeout, sleep=fake.clock.sleep, clock=fake.clock.clock))
+    fake.clock = fake_clock
     fake_alibaba_call(lambda self, action, params=None, **kw: fake.call(action, params, **kw))
     return fake
 

@@ -42,13 +42,6 @@ options:
         C(!@#$%^&*()_+-=); no other characters.
       - Set on an existing account only with O(update_password=always) (C(ModifyAccountPassword)).
     type: str
-  update_password:
-    description:
-      - V(on_create) sets O(password) only when the account is created; V(always) sets it on every run (no API returns
-        a password, so the module cannot tell whether it already has this value, and reports a change).
-    type: str
-    choices: [on_create, always]
-    default: on_create
   description:
     description:
       - The account description (C(ModifyAccountDescription) when it differs). 2 to 256 characters, not starting with
@@ -116,6 +109,8 @@ extends_documentation_fragment:
   - dbgov.cloud.alibabacloud
   - dbgov.cloud.attributes
   - dbgov.cloud.attributes.action_group_alibabacloud
+  - dbgov.cloud.options.password
+  - dbgov.cloud.options.wait
 attributes:
   check_mode:
     support: full
@@ -241,7 +236,7 @@ actions:
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     SECRET_PLACEHOLDER, Plan, ValidationError, check_password, check_pattern, check_range,
-    password_options, password_to_set,
+    password_options, password_to_set, wait_options,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import polardb
 
@@ -393,8 +388,7 @@ def main():
             privilege=dict(type='str', required=True, choices=list(polardb.PRIVILEGES)),
         )),
         exclusive=dict(type='bool', default=False),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=600),
+        **wait_options(wait_timeout=600)
     )
     spec.update(password_options())
     module = AlibabaCloudModule(argument_spec=spec, supports_check_mode=True)

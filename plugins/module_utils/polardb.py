@@ -321,7 +321,7 @@ def predict_account(raw, name, description=None, privileges=None, revoke=(), loc
     """The raw account as DescribeAccounts would show it after the planned actions (``raw`` None: a new Normal account)."""
     after = dict(raw) if raw is not None else dict(
         AccountName=name, AccountType=NORMAL, AccountStatus=AVAILABLE, AccountLockState=UNLOCKED, AccountDescription='',
-        AccountPasswordValidTime='undefined', DatabasePrivileges=[])
+        DatabasePrivileges=[])
     held = privilege_map(after)
     for db in revoke:
         held.pop(db, None)

@@ -228,10 +228,13 @@ class CloudModule:
     @property
     def transport(self):
         if self._transport is None:
-            self._transport = Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
-                                        ca_bundle=self.params.get('ca_bundle'))
+            self._transport = self._new_transport()
             self.ansible._dbgov_transport = self._transport
         return self._transport
+
+    def _new_transport(self):
+        return Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
+                         ca_bundle=self.params.get('ca_bundle'))
 
     def client(self, service):
         if service not in self._clients:
@@ -257,6 +260,20 @@ class CloudModule:
         if params.get('wait_timeout') is not None:
             kwargs.setdefault('wait_timeout', params['wait_timeout'])
         return engine(self.client(engine.SERVICE), resource_id, params.get('region'), **kwargs)
+
+    def region_client(self, service, region):
+        """A client of ``service`` in ``region`` on a transport of its own, for reading regions in parallel threads.
+
+        Thread safety: requests does not document a Session as safe to share between threads, so every region gets its
+        own transport (own session, retry state and per-run memo such as the Huawei project id of that region). The
+        connection's own region reuses the module's transport and clients. A client only ever runs in one thread.
+        """
+        if region == self.params.get('region'):
+            return self.client(service)
+        return self._region_client(service, region, self._new_transport())
+
+    def _region_client(self, service, region, transport):
+        raise NotImplementedError
 
     def add_secret(self, value):
         """Hide a secret obtained or derived at run time from every output, in every encoding."""
@@ -466,6 +483,11 @@ class HuaweiCloudModule(CloudModule):
     def _make_client(self, service, session):
         return huaweicloud.HuaweiClient(self.params, self.transport, service, credentials=session)
 
+    def _region_client(self, service, region, transport):
+        # project_id names a project of the connection's region: another region resolves its own through IAM
+        return huaweicloud.HuaweiClient(dict(self.params, region=region, project_id=None), transport, service,
+                                       credentials=self.credentials)
+
 
 class AlibabaCloudModule(CloudModule):
     AUTH_SPEC = alibabacloud.AUTH_SPEC
@@ -473,3 +495,6 @@ class AlibabaCloudModule(CloudModule):
 
     def _make_client(self, service, session):
         return alibabacloud.AlibabaClient(self.params, self.transport, service, credentials=session)
+
+    def _region_client(self, service, region, transport):
+        return alibabacloud.AlibabaClient(dict(self.params, region=region), transport, service, credentials=self.credentials)

@@ -37,6 +37,7 @@ import re
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     PartialFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'bastionhost'
@@ -857,3 +858,56 @@ def check_user_options(params):
     check_pattern('instance_id', params['instance_id'], INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
     check_pattern('user_id', params.get('user_id'), NUMERIC_ID_PATTERN, 'a numeric ID')
     check_length('user_name', params.get('user_name'), NAME_MAX, 1)
+
+
+# ---------------------------------------------------------------- discovery: the bastion hosts of one region
+
+# DescribeInstances documents PageSize with a default of 10 and no maximum; 50 stays within what the product's other
+# list calls accept (100), and the paging refuses a listing whose pages do not add up to TotalCount
+INSTANCES_PAGE_SIZE = 50
+
+INSTANCE_FIELDS = (
+    ('Description', 'description'),
+    ('ImageVersion', 'image_version'),
+    ('PlanCode', 'plan_code'),
+    ('Legacy', 'legacy'),
+    ('InternetEndpoint', 'internet_endpoint'),
+    ('IntranetEndpoint', 'intranet_endpoint'),
+    ('PublicNetworkAccess', 'public_network_access'),
+    ('VpcId', 'vpc_id'),
+    ('ResourceGroupId', 'resource_group_id'),
+    ('StartTime', 'start_time'),
+    ('ExpireTime', 'expire_time'),
+)
+
+
+def instance_view(item, region):
+    """The discovery view of a DescribeInstances item (the description is the name: a bastion host has no other)."""
+    view = dict(instance_id=item.get('InstanceId'), name=item.get('Description'), region=item.get('RegionId') or region,
+                status=item.get('InstanceStatus'), cloud='alibabacloud', service='bastionhost')
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    return view
+
+
+class InstanceCatalog:
+    """The bastion hosts of one region (DescribeInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self, tags=None, status=None):
+        params = {'RegionId': self.region}
+        if status:
+            params['InstanceStatus'] = status
+        if tags:
+            params['Tag'] = [dict(Key=key) if value is None else dict(Key=key, Value=value) for key, value in discovery.tag_pairs(tags)]
+
+        def fetch(number, size):
+            return self.client.call('DescribeInstances', dict(params, PageNumber=number, PageSize=size))
+        return discovery.number_pages(fetch, INSTANCES_PAGE_SIZE, lambda data: data.get('Instances'), 'TotalCount',
+                                      'bastionhost', 'DescribeInstances')
+
+    def views(self, name_pattern=None, tags=None, status=None):
+        return [instance_view(item, self.region) for item in self.list(tags, status)
+                if discovery.name_matches(item.get('Description'), name_pattern)]

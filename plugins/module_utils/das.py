@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ModuleFailure, Plan, Service, api_view
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 
 SERVICE = 'das'
 
@@ -138,3 +139,33 @@ def plan_builtin_account(instance, state):
     before = account_view(instance.resource_id, instance.datastore_type, 'unknown')
     after = account_view(instance.resource_id, instance.datastore_type, state)
     return plan, before, after
+
+
+# --- discovery: the instances DAS manages in one region ---------------------------------------------
+
+# datastore types the Cloud-DBA list accepts (the list call; the built-in account calls take MySQL only)
+LIST_DATASTORE_TYPES = ('MySQL', 'PostgreSQL', 'SQLServer', 'TaurusDB')
+
+
+def discovery_view(item, region, datastore_type):
+    """The discovery view of a Cloud-DBA instance: the identifying fields, DAS's own, the datastore type listed."""
+    view = normalize_instance(item)
+    view.update(region=region, datastore_type=datastore_type, cloud='huaweicloud', service=SERVICE)
+    return view
+
+
+class InstanceCatalog:
+    """The instances DAS manages in one region (ListCloudDbaInstances, every page of every datastore type)."""
+
+    def __init__(self, client, region, language=None):
+        self.client = client
+        self.region = region
+        self.language = language
+
+    def views(self, datastore_types, name_pattern=None):
+        views = []
+        for datastore_type in datastore_types:
+            for item in list_cloud_dba_instances(self.client, datastore_type, language=self.language):
+                if discovery.name_matches(item.get('instance_name'), name_pattern):
+                    views.append(discovery_view(item, self.region, datastore_type))
+        return views

@@ -20,6 +20,7 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, Service, ValidationError, api_view, check_length, check_password, check_range,
     password_to_set, pattern_check,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'dcs'
@@ -455,3 +456,71 @@ def plan_role(acl, current, params):
                                   % (before['name'], ', '.join(sorted(body))))
         plan.add('UpdateAclAccount', lambda: acl.change_role(before['id'], before['name'], body), target=before['name'], **body)
     return plan, before, after
+
+
+# --- discovery: the DCS instances of one region -----------------------------------------------------
+
+INSTANCES_PATH = '/v2/{project_id}/instances'
+INSTANCE_PAGE_LIMIT = 1000  # documented maximum of "Querying All DCS Instances" (default 10)
+# ACL accounts are documented for Redis 4.0 and 5.0; the list's features.support_acl decides when present
+ACL_MIN_VERSION = 4.0
+TAG_SEPARATORS = ',='  # the list API's tags filter is "key=value,key=value"
+
+# API field -> view field of a listed instance (InstanceListInfo)
+INSTANCE_FIELDS = (
+    ('engine', 'engine'),
+    ('engine_version', 'engine_version'),
+    ('spec_code', 'spec_code'),
+    ('capacity', 'capacity'),
+    ('ip', 'ip'),
+    ('port', 'port'),
+    ('domain_name', 'domain_name'),
+    ('no_password_access', 'no_password_access'),
+    ('enterprise_project_id', 'enterprise_project_id'),
+    ('description', 'description'),
+    ('created_at', 'created_at'),
+    ('sub_status', 'sub_status'),
+)
+
+
+def acl_support(item):
+    """(supported, source): the list's ``features.support_acl`` when it has one, else the documented engine rule."""
+    features = item.get('features')
+    if isinstance(features, dict) and isinstance(features.get('support_acl'), bool):
+        return features['support_acl'], 'features'
+    try:
+        version = float(item.get('engine_version'))
+    except (TypeError, ValueError):
+        version = 0.0
+    return (item.get('engine') or '').lower() == 'redis' and version >= ACL_MIN_VERSION, 'engine_version'
+
+
+def instance_view(item, region):
+    """The discovery view of a listed DCS instance, with ``acl_supported`` and the tags as a dict."""
+    view = dict(instance_id=item.get('instance_id'), name=item.get('name'), region=region, status=item.get('status'),
+                cloud='huaweicloud', service=SERVICE)
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    view['acl_supported'], view['acl_supported_from'] = acl_support(item)
+    view['tags'] = dict((t.get('key'), t.get('value')) for t in item.get('tags') or [] if isinstance(t, dict))
+    return view
+
+
+class InstanceCatalog:
+    """The DCS instances of one region (ListInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self, tags=None):
+        query = {}
+        if tags:
+            query['tags'] = ','.join(key if value is None else '%s=%s' % (key, value) for key, value in discovery.tag_pairs(tags))
+
+        def fetch(offset, limit):
+            return self.client.request('GET', INSTANCES_PATH, 'ListInstances', query=dict(query, offset=offset, limit=limit))
+        return discovery.offset_pages(fetch, INSTANCE_PAGE_LIMIT, 'instances', 'instance_num', SERVICE, 'ListInstances')
+
+    def views(self, name_pattern=None, tags=None):
+        return [instance_view(item, self.region) for item in self.list(tags)
+                if discovery.name_matches(item.get('name'), name_pattern)]

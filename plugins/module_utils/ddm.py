@@ -20,6 +20,7 @@ import functools
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
 
 SERVICE = 'ddm'
@@ -273,3 +274,48 @@ def plan_user(params, current, instance):
 
 def sets_password(plan):
     return any('password' in action.params for action in plan.actions)
+
+
+# --- discovery: the DDM instances of one region -----------------------------------------------------
+
+INSTANCES_PATH = '/v1/{project_id}/instances'
+INSTANCE_PAGE_LIMIT = 128  # documented maximum of "Querying DDM Instances" (default 10)
+
+# API field -> view field of a listed instance (ShowInstanceBeanResponse)
+INSTANCE_FIELDS = (
+    ('engine_version', 'engine_version'),
+    ('project_id', 'project_id'),
+    ('enterprise_project_id', 'enterprise_project_id'),
+    ('available_zone', 'available_zone'),
+    ('node_count', 'node_count'),
+    ('node_status', 'node_status'),
+    ('access_ip', 'access_ip'),
+    ('access_port', 'access_port'),
+    ('vpc_id', 'vpc_id'),
+    ('created', 'created'),
+    ('updated', 'updated'),
+)
+
+
+def instance_view(item, region):
+    """The discovery view of a listed DDM instance: the identifying fields every service shares, then DDM's own."""
+    view = dict(instance_id=item.get('id'), name=item.get('name'), region=region, status=item.get('status'),
+                cloud='huaweicloud', service=SERVICE)
+    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    return view
+
+
+class InstanceCatalog:
+    """The DDM instances of one region (ListInstances, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self):
+        def fetch(offset, limit):
+            return self.client.request('GET', INSTANCES_PATH, 'ListInstances', query={'offset': offset, 'limit': limit})
+        return discovery.offset_pages(fetch, INSTANCE_PAGE_LIMIT, 'instances', 'total_record', SERVICE, 'ListInstances')
+
+    def views(self, name_pattern=None):
+        return [instance_view(item, self.region) for item in self.list() if discovery.name_matches(item.get('name'), name_pattern)]

@@ -16,6 +16,7 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
     pattern_check,
 )
+from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 
 SERVICE = 'polardb'
 
@@ -402,3 +403,62 @@ def check_account_name(option, value):
     check_length(option, value, ACCOUNT_NAME_MAX, 2)
     check_pattern(option, value, ACCOUNT_NAME_PATTERN,
                   'lowercase letters, digits and underscores, starting with a letter and ending with a letter or digit')
+
+
+# ------------------------------------------------------------------ discovery: the clusters of one region
+
+CLUSTERS_PAGE_SIZE = 100  # DescribeDBClusters accepts 30, 50 or 100 and answers with TotalRecordCount
+
+# API field -> view field of a DescribeDBClusters item
+LISTED_CLUSTER_FIELDS = (
+    ('DBType', 'db_type'),
+    ('DBVersion', 'db_version'),
+    ('Engine', 'engine'),
+    ('Category', 'category'),
+    ('ZoneId', 'zone_id'),
+    ('PayType', 'pay_type'),
+    ('CreateTime', 'create_time'),
+    ('ExpireTime', 'expire_time'),
+    ('LockMode', 'lock_mode'),
+    ('DBNodeNumber', 'db_node_number'),
+    ('ResourceGroupId', 'resource_group_id'),
+)
+
+
+def cluster_view(item, region):
+    """The discovery view of a DescribeDBClusters item: ``instance_id`` and ``cluster_id`` are both the cluster ID, the
+    description is the name; tags as a dict."""
+    view = dict(instance_id=item.get('DBClusterId'), cluster_id=item.get('DBClusterId'), name=item.get('DBClusterDescription'),
+                region=item.get('RegionId') or region, status=item.get('DBClusterStatus'), cloud='alibabacloud', service=SERVICE)
+    view.update((name, item.get(key)) for key, name in LISTED_CLUSTER_FIELDS)
+    tags = (item.get('Tags') or {}).get('Tag') if isinstance(item.get('Tags'), dict) else item.get('Tags')
+    view['tags'] = dict((t.get('Key'), t.get('Value')) for t in tags or [] if isinstance(t, dict))
+    return view
+
+
+def _cluster_items(data):
+    items = data.get('Items') if isinstance(data, dict) else None
+    return items.get('DBCluster') if isinstance(items, dict) else None
+
+
+class ClusterCatalog:
+    """The PolarDB clusters of one region (DescribeDBClusters, every page), bound to a client of that region."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def list(self, tags=None, db_type=None):
+        params = {'RegionId': self.region}
+        if db_type:
+            params['DBType'] = db_type
+        if tags:
+            params['Tag'] = [dict(Key=key) if value is None else dict(Key=key, Value=value) for key, value in discovery.tag_pairs(tags)]
+
+        def fetch(number, size):
+            return self.client.call('DescribeDBClusters', dict(params, PageNumber=number, PageSize=size))
+        return discovery.number_pages(fetch, CLUSTERS_PAGE_SIZE, _cluster_items, 'TotalRecordCount', SERVICE, 'DescribeDBClusters')
+
+    def views(self, name_pattern=None, tags=None, db_type=None):
+        return [cluster_view(item, self.region) for item in self.list(tags, db_type)
+                if discovery.name_matches(item.get('DBClusterDescription'), name_pattern)]

@@ -41,6 +41,15 @@ Control value (POST /_emulator/control/bastionhost, JSON body): "max_accounts_pe
 unset). The API page says "up to 10 databases and 10 database accounts", which may also mean 10 accounts per call
 in total: with N set, an Attach/Detach call carrying more than N database accounts in total answers 400
 `InvalidParameter` naming the count and the limit, and writes nothing.
+- add_instances {"region", "count", "prefix": "bulk", "status": "RUNNING", "tags": [{"Key", "Value"}]}: append that many
+  generated bastion hosts to a region (large estates for discovery tests).
+Control value (POST /_emulator/control/bastionhost): "denied_regions": [region, ...]: DescribeInstances for those regions
+answers 403 Forbidden.RAM (emulator choice for "the credentials may not read this region").
+
+DescribeInstances (discovery; API page "Bastionhost:DescribeInstances", SDK DescribeInstancesRequest/ResponseBody):
+RegionId, PageNumber (default 1), PageSize (default 10; the documentation gives no maximum, the emulator refuses more
+than 100), InstanceStatus, ResourceGroupId, InstanceId.N, Tag.N.Key/Value -> {"Instances": [...], "TotalCount"}.
+An instance's "Description" is its name; "Tags" (state only) serve the tag filter.
 """
 
 import json
@@ -178,10 +187,27 @@ def _generated(spec, region):
                'DatabasePrivateAddress': f'10.8.{number // 250}.{number % 250 + 1}', 'Accounts': accounts}
 
 
+INSTANCE_LIST_FIELDS = ('InstanceId', 'Description', 'InstanceStatus', 'RegionId', 'ImageVersion', 'PlanCode', 'LicenseCode', 'Legacy',
+                        'ExpireTime', 'StartTime', 'InternetEndpoint', 'IntranetEndpoint', 'PublicNetworkAccess', 'VpcId', 'VswitchId',
+                        'ResourceGroupId', 'BandWidth')
+
+
+def _instance_defaults(instance, region):
+    short = instance['InstanceId'].rsplit('-', 1)[-1]
+    for key, value in (('Description', instance['InstanceId']), ('InstanceStatus', 'RUNNING'), ('ImageVersion', '3.2.45'),
+                       ('PlanCode', 'cloudbastion_ha'), ('LicenseCode', 'bhah_ent_50_asset'), ('Legacy', False),
+                       ('ExpireTime', 4102444800000), ('StartTime', 1704067200000), ('PublicNetworkAccess', False),
+                       ('InternetEndpoint', f'{short}-public.bastionhost.aliyuncs.com'),
+                       ('IntranetEndpoint', f'{short}.bastionhost.aliyuncs.com'), ('VpcId', 'vpc-emu0bastion0000000'),
+                       ('VswitchId', 'vsw-emu0bastion0000000'), ('ResourceGroupId', 'rg-acfmemu000000'), ('BandWidth', 5), ('Tags', [])):
+        instance.setdefault(key, value)
+
+
 def seed_defaults(state):
     """Fill what a seed leaves out with the values a real bastion host would show."""
     for instance in state.setdefault('instances', []):
         region = instance.setdefault('RegionId', 'cn-hangzhou')
+        _instance_defaults(instance, region)
         spec = instance.pop('GenerateDatabases', None)
         databases = instance.setdefault('Databases', [])
         if spec:
@@ -225,6 +251,29 @@ def seed_defaults(state):
 
 
 # ---------------------------------------------------------------------------------------------- catalogue reads
+
+@SERVICE.action('DescribeInstances')
+def describe_instances(ctx):
+    region = ctx.params.get('RegionId') or ''
+    if region in (ctx.control.get('denied_regions') or []):
+        raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource, or this API doesn\'t support RAM.')
+    number = _number(ctx, 'PageNumber', 1, 1)
+    size = _number(ctx, 'PageSize', 10, 1, MAX_PAGE_SIZE)
+    ids = [value for value in ctx.get_list('InstanceId') if value]
+    tags = [tag for tag in ctx.get_list('Tag') if isinstance(tag, dict) and tag.get('Key')]
+    status, group = ctx.params.get('InstanceStatus'), ctx.params.get('ResourceGroupId')
+    selected = []
+    for instance in ctx.state['instances']:
+        held = {tag['Key']: tag.get('Value') for tag in instance.get('Tags', [])}
+        if (region and instance['RegionId'] != region) or (ids and instance['InstanceId'] not in ids):
+            continue
+        if (status and instance['InstanceStatus'] != status) or (group and instance['ResourceGroupId'] != group):
+            continue
+        if any(tag['Key'] not in held or ('Value' in tag and held[tag['Key']] != tag['Value']) for tag in tags):
+            continue
+        selected.append({field: instance[field] for field in INSTANCE_LIST_FIELDS if field in instance})
+    return 200, {'Instances': selected[(number - 1) * size:number * size], 'TotalCount': len(selected)}
+
 
 @SERVICE.action('ListUsers')
 def list_users(ctx):
@@ -596,3 +645,22 @@ def add_users_to_group(ctx):
 @SERVICE.action('RemoveUsersFromGroup', write=True)
 def remove_users_from_group(ctx):
     return _membership(ctx, add=False)
+
+
+@SERVICE.control('add_instances')
+def control_add_instances(state, control, body):  # pylint: disable=unused-argument
+    """Append ``count`` generated bastion hosts (no users, no databases) to ``region``."""
+    body = body or {}
+    region, count = body.get('region'), body.get('count', 1)
+    if not isinstance(region, str) or not region:
+        raise ValueError('region is required')
+    if not isinstance(count, int) or not 0 <= count <= 10000:
+        raise ValueError('count must be an integer from 0 to 10000')
+    prefix = ''.join(c for c in body.get('prefix', 'bulk').lower() if c.isalnum())
+    start = sum(1 for instance in state['instances'] if instance['RegionId'] == region)
+    for number in range(start + 1, start + count + 1):
+        state['instances'].append({'InstanceId': f'bastionhost-{region.split("-")[0]}-{prefix}{number:05d}', 'RegionId': region,
+                                   'Description': f'{prefix}-{region}-{number:04d}', 'InstanceStatus': body.get('status', 'RUNNING'),
+                                   'Tags': [dict(tag) for tag in body.get('tags', [])]})
+    seed_defaults(state)
+    return {'count': sum(1 for instance in state['instances'] if instance['RegionId'] == region)}

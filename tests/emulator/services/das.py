@@ -21,6 +21,8 @@ State (seed/das.json): ``{"projects": {"<project id>": {"instances": [instance, 
 DASInstanceInfo fields plus ``builtin_account: {"logged_in": bool, "db_user_id": str|null}``.
 Control values (POST /_emulator/control/das): ``frequent_requests: N`` answers the next N built-in account calls with
 DAS.200002 (the request is not executed).
+Control hook ``add_instances`` ({"project_id", "count", "prefix": "rds-bulk-", "engine_type": "MySQL"}) appends generated
+instances to a project (large estates for discovery tests).
 """
 
 import re
@@ -161,3 +163,22 @@ def set_builtin_account(state, control, body):
                                        'db_user_id': body.get('db_user_id') or (str(uuid.uuid4()) if body.get('logged_in') else None)}
             return item['builtin_account']
     raise LookupError(f'no instance {body.get("instance_id")!r} in project {body.get("project_id")!r}')
+
+
+@SERVICE.control('add_instances')
+def add_instances(state, control, body):  # pylint: disable=unused-argument
+    """Append ``count`` generated instances (ids: 32 hex digits + "in01", names ``prefix`` + number) to ``project_id``."""
+    body = body or {}
+    project_id, count = body.get('project_id'), body.get('count', 1)
+    if not isinstance(project_id, str) or not project_id:
+        raise ValueError('project_id is required')
+    if not isinstance(count, int) or not 0 <= count <= 10000:
+        raise ValueError('count must be an integer from 0 to 10000')
+    prefix, engine = body.get('prefix', 'rds-bulk-'), body.get('engine_type', 'MySQL')
+    instances = state['projects'].setdefault(project_id, {}).setdefault('instances', [])
+    start = len(instances)
+    for number in range(start + 1, start + count + 1):
+        instances.append({'instance_id': uuid.uuid5(uuid.NAMESPACE_URL, f'das/{project_id}/{prefix}{number}').hex + 'in01',
+                          'instance_name': f'{prefix}{number:04d}', 'engine_type': engine})
+    seed_defaults(state)
+    return {'count': len(instances)}

@@ -51,6 +51,15 @@ Control hooks (``POST /_emulator/control/dcs/<hook>``):
 - ``omit_read_policy`` ``{"instance_id": "*" or an id, "omit": true|false}``: the account list of the instance omits
   (or shows again) ``account_read_policy``, as an API following the SDK's account model would.
 Passwords are kept only as SHA-256 digests (``password_sha256``), so the state endpoint never shows one.
+
+Instance list (discovery): ``GET /v2/{project_id}/instances?offset=&limit=&name=&name_equal=&status=&instance_id=&tags=``
+(Huawei API page "Querying All DCS Instances"; SDK ListInstancesRequest/InstanceListInfo): ``offset`` >= 0 (default 0),
+``limit`` 1..1000 (default 10) -> ``{"instance_num": N, "instances": [InstanceListInfo]}``; ``name`` matches a part of
+the name unless ``name_equal=true``; ``tags`` is ``key=value[,key=value...]`` (every pair must match; a key without
+``=value`` matches any value). ``features.support_acl``: emulator choice (UNVERIFIED): true for Redis 4.0 and later, false
+for Redis 3.0 and Memcached, unless the instance sets ``support_acl``. Control hook ``add_instances`` ({"project_id",
+"count", "prefix": "redis-bulk-", "engine": "Redis", "engine_version": "5.0", "tags": [{"key", "value"}]}) appends
+generated instances.
 """
 
 import hashlib
@@ -263,6 +272,64 @@ INSTANCE_FIELDS = ('instance_id', 'name', 'engine', 'engine_version', 'status', 
                    'enterprise_project_id', 'charging_mode', 'enable_ssl', 'product_type', 'cpu_type', 'storage_type', 'user_id', 'user_name')
 
 
+LIST_FIELDS = ('instance_id', 'name', 'engine', 'engine_version', 'status', 'capacity', 'max_memory', 'used_memory', 'ip', 'port',
+               'domain_name', 'no_password_access', 'access_user', 'spec_code', 'created_at', 'description', 'az_codes', 'vpc_id',
+               'vpc_name', 'subnet_id', 'security_group_id', 'enterprise_project_id', 'charging_mode', 'enable_ssl', 'cpu_type',
+               'user_id', 'user_name')
+
+
+def _supports_acl(instance):
+    if 'support_acl' in instance:
+        return bool(instance['support_acl'])
+    try:
+        major = float(instance['engine_version'])
+    except (TypeError, ValueError):
+        return False
+    return instance['engine'] == 'Redis' and major >= 4.0
+
+
+def _tag_filter(raw):
+    pairs = []
+    for part in (raw or '').split(','):
+        if part.strip():
+            key, sep, value = part.partition('=')
+            pairs.append((key.strip(), value.strip() if sep else None))
+    return pairs
+
+
+@SERVICE.route('GET', '/v2/{project_id}/instances', operation='ListInstances')
+def list_instances(ctx, project_id):
+    _check_project(ctx, project_id)
+    try:
+        offset = int(ctx.query.get('offset', 0))
+        limit = int(ctx.query.get('limit', 10))
+    except ValueError:
+        raise param_error('offset and limit must be integers.') from None
+    if offset < 0 or not 1 <= limit <= 1000:
+        raise param_error('offset must be >= 0 and limit 1 to 1000.')
+    name, exact = ctx.query.get('name'), ctx.query.get('name_equal', '').lower() == 'true'
+    status, ident = ctx.query.get('status'), ctx.query.get('instance_id')
+    wanted = _tag_filter(ctx.query.get('tags'))
+    selected = []
+    for instance in ctx.state['instances']:
+        tags = {tag['key']: tag.get('value') for tag in instance.get('tags', [])}
+        if instance['project_id'] != project_id or (ident and instance['instance_id'] != ident) or (status and instance['status'] != status):
+            continue
+        if name and (instance['name'] != name if exact else name not in instance['name']):
+            continue
+        if any(key not in tags or (value is not None and tags[key] != value) for key, value in wanted):
+            continue
+        selected.append(instance)
+    items = []
+    for instance in selected[offset:offset + limit]:
+        item = {key: instance[key] for key in LIST_FIELDS if key in instance}
+        item['tags'] = [dict(tag) for tag in instance.get('tags', [])]
+        item['features'] = {'support_acl': _supports_acl(instance), 'support_transparent_client_ip': False, 'support_ssl': False,
+                            'support_audit_log': False}
+        items.append(item)
+    return 200, {'instance_num': len(selected), 'instances': items}
+
+
 @SERVICE.route('GET', '/v2/{project_id}/instances/{instance_id}', operation='ShowInstance')
 def show_instance(ctx, project_id, instance_id):
     instance = _instance(ctx, project_id, instance_id)
@@ -435,3 +502,25 @@ def omit_read_policy(state, control, body):  # pylint: disable=unused-argument
             instance['omit_read_policy'] = omit
             changed.append(instance['instance_id'])
     return {'omit_read_policy': omit, 'instances': changed}
+
+
+@SERVICE.control('add_instances')
+def add_instances(state, control, body):  # pylint: disable=unused-argument
+    """Append ``count`` generated instances to ``project_id`` (names ``prefix`` + number)."""
+    body = body or {}
+    project_id, count = body.get('project_id'), body.get('count', 1)
+    if not isinstance(project_id, str) or not project_id:
+        raise ValueError('project_id is required')
+    if not isinstance(count, int) or not 0 <= count <= 10000:
+        raise ValueError('count must be an integer from 0 to 10000')
+    prefix = body.get('prefix', 'redis-bulk-')
+    start = sum(1 for instance in state['instances'] if instance['project_id'] == project_id)
+    for number in range(start + 1, start + count + 1):
+        instance = {'instance_id': str(uuid.uuid5(uuid.NAMESPACE_URL, f'dcs/{project_id}/{prefix}{number}')), 'project_id': project_id,
+                    'name': f'{prefix}{number:04d}', 'engine': body.get('engine', 'Redis'),
+                    'engine_version': body.get('engine_version', '5.0'), 'accounts': [], 'tags': [dict(t) for t in body.get('tags', [])]}
+        if 'support_acl' in body:
+            instance['support_acl'] = bool(body['support_acl'])
+        state['instances'].append(instance)
+    seed_defaults(state)
+    return {'count': sum(1 for instance in state['instances'] if instance['project_id'] == project_id)}

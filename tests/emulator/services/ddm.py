@@ -23,6 +23,13 @@ Emulator choices where the reference says UNVERIFIED (kept in one place, so that
 Passwords are kept only as SHA-256 digests (``password_sha256``), so the state endpoint never shows one.
 The control hook ``make_busy`` ({"instance_id": "*" or an id, "count": N, "code": "DBS.200019"}) makes the next N
 writes to the instance answer 409 with that code.
+
+Instance list (discovery): ``GET /v1/{project_id}/instances?offset=&limit=`` (Huawei API page "Querying DDM Instances";
+SDK ListInstancesRequest/ShowInstanceBeanResponse): ``offset`` >= 0 (default 0), ``limit`` 1..128 (default 10) ->
+``{"instances": [...], "instance_num", "page_no", "page_size", "total_record", "total_page"}``. The documentation
+describes ``offset`` both as an index offset and as "which page"; the emulator treats it as the number of records to skip
+(the intl page's example and the Terraform pager). The control hook ``add_instances`` ({"project_id", "count",
+"prefix": "ddm-bulk-", "status": "RUNNING"}) appends that many generated instances (large estates for paging tests).
 """
 
 import calendar
@@ -221,6 +228,31 @@ def show_ddm_detail(ctx, project_id, instance_id):
     }]}
 
 
+def _list_item(instance, project_id):
+    return {
+        'id': instance['id'], 'status': instance['status'], 'name': instance['name'], 'created': instance['created'],
+        'updated': instance['updated'], 'available_zone': instance.get('available_zone', 'cn-north-4a'),
+        'vpc_id': instance.get('vpc_id', ''), 'subnet_id': instance.get('subnet_id', ''),
+        'security_group_id': instance.get('security_group_id', ''), 'node_count': instance['node_count'],
+        'access_ip': instance.get('access_ip', '192.168.0.10'), 'access_port': '5066', 'core_count': '4', 'ram_capacity': '8',
+        'node_status': 'RUNNING', 'enterprise_project_id': instance.get('enterprise_project_id', '0'), 'project_id': project_id,
+        'engine_version': instance['engine_version'],
+    }
+
+
+@SERVICE.route('GET', '/v1/{project_id}/instances', operation='ListInstances')
+def list_instances(ctx, project_id):
+    known = {project['id'] for project in (ctx.states.get('iam') or {}).get('projects', [])}
+    if (ctx.project_id and ctx.project_id != project_id) or (known and project_id not in known):
+        raise GatewayError(401, 'APIGW.0301', 'Incorrect IAM authentication information: the project in the path is not the caller\'s project')
+    offset, limit = _paging(ctx, 10)
+    mine = [instance for instance in ctx.state['instances'] if instance.get('project_id') == project_id]
+    page = mine[offset:offset + limit]
+    return 200, {'instances': [_list_item(instance, project_id) for instance in page], 'instance_num': len(mine),
+                 'page_no': offset // limit + 1, 'page_size': len(page), 'total_record': len(mine),
+                 'total_page': (len(mine) + limit - 1) // limit}
+
+
 # --- accounts ------------------------------------------------------------------------------------------------
 
 @SERVICE.route('GET', '/v3/{project_id}/instances/{instance_id}/users', operation='ListDdmUsers')
@@ -324,3 +356,22 @@ def make_busy(state, control, body):
         raise LookupError(f'no DDM instance {instance_id!r}')
     control.setdefault('busy', {})[instance_id] = {'count': count, 'code': code}
     return {'busy': control['busy']}
+
+
+@SERVICE.control('add_instances')
+def add_instances(state, control, body):
+    """Append ``count`` generated instances to ``project_id`` (ids: 32 hex digits + "in09", names ``prefix`` + number)."""
+    body = body or {}
+    project_id, count = body.get('project_id'), body.get('count', 1)
+    prefix, status = body.get('prefix', 'ddm-bulk-'), body.get('status', 'RUNNING')
+    if not isinstance(project_id, str) or not project_id:
+        raise ValueError('project_id is required')
+    if not isinstance(count, int) or not 0 <= count <= 10000:
+        raise ValueError('count must be an integer from 0 to 10000')
+    start = sum(1 for instance in state['instances'] if instance.get('project_id') == project_id)
+    for number in range(start + 1, start + count + 1):
+        ident = hashlib.md5(f'{project_id}/{prefix}{number}'.encode()).hexdigest() + 'in09'  # nosec - an id, not security
+        state['instances'].append({'id': ident, 'project_id': project_id, 'name': f'{prefix}{number:04d}', 'status': status,
+                                   'schemas': [], 'users': []})
+    seed_defaults(state)
+    return {'count': sum(1 for instance in state['instances'] if instance.get('project_id') == project_id)}

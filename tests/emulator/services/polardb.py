@@ -20,6 +20,10 @@ Control hooks (POST /_emulator/control/polardb/<hook>, JSON body):
 - account_status {"cluster_id", "account_name", "status", "reads": N, "then": "Available"}: the same for an account
   (counted on DescribeAccounts calls on its cluster).
 - make_busy {"cluster_id", "count": N}: the next N ResetAccount calls on the cluster answer 403 ConcurrentTaskExceeded.
+- add_clusters {"region", "count", "prefix": "bulk", "db_type": "MySQL", "tags": [{"Key", "Value"}]}: append that many
+  generated clusters to a region (ids pc-<prefix><region letters><number>, large estates for discovery tests).
+Control value (POST /_emulator/control/polardb): "denied_regions": [region, ...]: DescribeDBClusters for those regions
+answers 403 Forbidden.RAM (emulator choice for "the credentials may not read this region").
 """
 
 import copy
@@ -209,9 +213,15 @@ def now():
 
 # ---------------------------------------------------------------------------------------------- actions
 
+def denied(ctx, region):
+    if region in (ctx.control.get('denied_regions') or []):
+        raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource, or this API doesn\'t support RAM.')
+
+
 @SERVICE.action('DescribeDBClusters', write=False)
 def describe_dbclusters(ctx):
     region = ctx.require('RegionId')
+    denied(ctx, region)
     page_number = page_param(ctx, 'PageNumber', 1)
     page_size = page_param(ctx, 'PageSize', DEFAULT_PAGE_SIZE, PAGE_SIZES)
     ids = [value.strip() for value in ctx.params.get('DBClusterIds', '').split(',') if value.strip()]
@@ -533,3 +543,23 @@ def modify_account_lock_state(ctx):
     if valid_time:
         account['AccountPasswordValidTime'] = valid_time
     return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.control('add_clusters')
+def add_clusters(state, control, body):  # pylint: disable=unused-argument
+    """Append ``count`` generated clusters to ``region``."""
+    body = body or {}
+    region, count = body.get('region'), body.get('count', 1)
+    if not isinstance(region, str) or not region:
+        raise ValueError('region is required')
+    if not isinstance(count, int) or not 0 <= count <= 10000:
+        raise ValueError('count must be an integer from 0 to 10000')
+    prefix = re.sub('[^a-z0-9]', '', body.get('prefix', 'bulk').lower())
+    letters = re.sub('[^a-z0-9]', '', region)
+    start = sum(1 for cluster in state['clusters'] if cluster.get('RegionId') == region)
+    for number in range(start + 1, start + count + 1):
+        state['clusters'].append({'DBClusterId': f'pc-{prefix}{letters}{number:05d}', 'RegionId': region,
+                                  'DBClusterDescription': f'{prefix}-{region}-{number:04d}', 'DBType': body.get('db_type', 'MySQL'),
+                                  'Tags': [dict(tag) for tag in body.get('tags', [])]})
+    seed_defaults(state)
+    return {'count': sum(1 for cluster in state['clusters'] if cluster.get('RegionId') == region)}

@@ -303,5 +303,6 @@ def test_path_project_must_be_the_callers(server):
 def test_every_operation_is_covered(server):
     """Guard: a new emulated DDM operation needs a conformance test here."""
     covered = {'ListDdmUsers', 'ListUsers', 'ShowInstance', 'ShowDdmDetail', 'CreateDdmUser', 'UpdateDdmUser', 'ResetDdmUserPassword',
-               'DeleteDdmUser'}
+               'DeleteDdmUser',
+               'ListInstances'}  # ListInstances: test_discovery_conformance.py
     assert set(server.services['ddm'].operations()) == covered

@@ -486,7 +486,7 @@ class HuaweiCloudModule(CloudModule):
     def _region_client(self, service, region, transport):
         # project_id names a project of the connection's region: another region resolves its own through IAM
         return huaweicloud.HuaweiClient(dict(self.params, region=region, project_id=None), transport, service,
-                                       credentials=self.credentials)
+                                        credentials=self.credentials)
 
 
 class AlibabaCloudModule(CloudModule):

@@ -99,14 +99,14 @@ EXAMPLES = r'''
   block:
     - name: jdoe belongs to the DBA on-call group (other groups untouched)
       dbgov.cloud.bastion_user:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_name: jdoe
         groups:
           - user_group_name: dba-oncall
 
     - name: Offboarding - out of every group and locked (reversible)
       dbgov.cloud.bastion_user:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_name: jdoe
         groups: []
         exclusive: true
@@ -114,7 +114,7 @@ EXAMPLES = r'''
 
     - name: Delete a user for good
       dbgov.cloud.bastion_user:
-        instance_id: bastionhost-cn-st220aw0a0c
+        instance_id: bastionhost-cn-emu0prod01
         user_id: "27"
         state: absent
 '''

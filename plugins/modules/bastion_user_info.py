@@ -46,7 +46,7 @@ EXAMPLES = r'''
 - name: Every way jdoe reaches a database through the bastion host
   dbgov.cloud.bastion_user_info:
     region: cn-hangzhou
-    instance_id: bastionhost-cn-st220aw0a0c
+    instance_id: bastionhost-cn-emu0prod01
     user_name: jdoe
   register: jdoe
 

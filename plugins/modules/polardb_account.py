@@ -129,7 +129,7 @@ EXAMPLES = r'''
 - name: A personal read-only account on two databases
   dbgov.cloud.polardb_account:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: jdoe
     password: "{{ vault_jdoe_polardb_password }}"
     description: John Doe (DBA on call)
@@ -140,7 +140,7 @@ EXAMPLES = r'''
 - name: Exactly these privileges, nothing else
   dbgov.cloud.polardb_account:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: app_orders
     privileges:
       - {database_name: orders, privilege: ReadWrite}
@@ -149,14 +149,14 @@ EXAMPLES = r'''
 - name: Lock the account of someone who left (reversible)
   dbgov.cloud.polardb_account:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: jdoe
     locked: true
 
 - name: Delete it
   dbgov.cloud.polardb_account:
     region: cn-hangzhou
-    cluster_id: pc-bp1a2b3c4d5e6f7g8
+    cluster_id: pc-bp1orders0prod01
     account_name: jdoe
     state: absent
 '''

@@ -945,8 +945,10 @@ def smoke_cases(ctx, modules):
             continue
         with open(path, encoding='utf-8') as handle:
             case = yaml.safe_load(handle) or {}
-        if not isinstance(case.get('args'), dict) or case.get('changes') not in SMOKE_CHANGES:
-            problems.append('tests/smoke/%s.yml: needs args (a mapping) and changes (%s)' % (module, '/'.join(SMOKE_CHANGES)))
+        if not isinstance(case.get('args'), dict) or case.get('changes') not in SMOKE_CHANGES \
+                or not isinstance(case.get('keywords', {}), dict):
+            problems.append('tests/smoke/%s.yml: needs args (a mapping), changes (%s) and optional keywords (a mapping)'
+                            % (module, '/'.join(SMOKE_CHANGES)))
             continue
         cases[module] = case
     return cases, problems
@@ -986,8 +988,10 @@ def smoke_playbook(fqcn, cases, probes, connection):
     for module, case in sorted(cases.items()):
         for step, (changed, wrote) in zip(SMOKE_STEPS, SMOKE_CHANGES[case['changes']]):
             tasks.append({'name': '%s: mark the request log' % module, 'ansible.builtin.set_fact': {'smoke_mark': mark}})
-            tasks.append({'name': '%s: %s' % (module, step), fqcn + module: case['args'], 'check_mode': step.startswith('check'),
-                          'diff': True, 'register': 'smoke_result'})
+            task = {'name': '%s: %s' % (module, step), fqcn + module: case['args'], 'check_mode': step.startswith('check'),
+                    'diff': True, 'register': 'smoke_result'}
+            task.update(case.get('keywords') or {})  # e.g. no_log: true, which the _credentials modules require
+            tasks.append(task)
             tasks.append({'name': '%s: %s reports changed=%s and %s' % (module, step, changed, 'writes' if wrote else 'no write'),
                           'ansible.builtin.assert': {
                               'that': ['smoke_result is not failed', 'smoke_result.changed == %s' % changed,

@@ -36,7 +36,7 @@ def test_every_module_needs_a_smoke_case(tmp_path):
     (smoke / 'bad.yml').write_text('args: {instance_id: x}\nchanges: sometimes\n')
     cases, problems = CI.smoke_cases(FakeContext(str(tmp_path)), ['good', 'bad', 'new_module'])
     assert list(cases) == ['good']
-    assert problems == ['tests/smoke/bad.yml: needs args (a mapping) and changes (first/never/always)',
+    assert problems == ['tests/smoke/bad.yml: needs args (a mapping), changes (first/never/always) and optional keywords (a mapping)',
                         'new_module: no smoke case: add tests/smoke/new_module.yml (see tests/smoke/README.md)']
 
 

@@ -12,7 +12,8 @@ short_description: Turn the results of the dbgov.cloud info modules into access-
 version_added: 1.0.0
 description:
   - Normalises what M(dbgov.cloud.ddm_user_info), M(dbgov.cloud.dcs_acl_account_info),
-    M(dbgov.cloud.polardb_account_info) and M(dbgov.cloud.bastion_db_access_info) return into one flat list of rows,
+    M(dbgov.cloud.polardb_account_info), M(dbgov.cloud.bastion_db_access_info) and M(dbgov.cloud.bastion_user_info)
+    return into one flat list of rows,
     one shape for every service, so that one report can say who has which access where.
   - The input is a registered result of one of those modules, a registered loop over one of them (its C(results)),
     or a list of either. Results that failed or were skipped give no row.
@@ -24,7 +25,8 @@ description:
   - "One row per account for V(ddm), V(dcs) and V(polardb): the database account is the principal.
     For V(bastionhost) one row per bastion user or user group, database and authorized database account;
     a database authorized without an account, and a principal with no database at all, give a row with an empty
-    C(account)."
+    C(account). A M(dbgov.cloud.bastion_user_info) result also gives the rows the user reaches through each of its
+    user groups, with the group in C(via) (and the note C(via group <name>)); a group without grants gives none."
   - "V(*) in C(databases) means every database (or every key) of the instance: a DCS ACL account, a PolarDB
     C(Super) or C(ReadOnly) account. An empty C(databases) list means the account reaches no database."
 positional: service
@@ -149,6 +151,14 @@ _value:
       type: list
       elements: str
       sample: [DDL privileges (ALTER, CREATE, DROP)]
+    locked:
+      description: Whether the account (PolarDB) or the bastion user is locked; false where the service has no lock.
+      type: bool
+      sample: false
+    via:
+      description: For a Bastionhost user's access through one of its user groups, the group name; else empty.
+      type: str
+      sample: dba-oncall
 '''
 
 import re
@@ -161,7 +171,7 @@ DEFAULT_PRIVILEGED_PATTERNS = ('admin', '^root$', '^sa$', '^dba', 'super')
 DDM_DDL = ('ALTER', 'CREATE', 'DROP')
 ALL = '*'
 ROW_KEYS = ('cloud', 'service', 'region', 'instance', 'instance_name', 'principal', 'principal_type', 'account',
-            'privileges', 'databases', 'privileged', 'status', 'description', 'notes')
+            'privileges', 'databases', 'privileged', 'status', 'description', 'notes', 'locked', 'via')
 
 
 def _text(value):
@@ -178,7 +188,7 @@ def _results(data):
     if data is None:
         return []
     if isinstance(data, dict):
-        if isinstance(data.get('results'), list) and not any(k in data for k in ('users', 'accounts', 'databases')):
+        if isinstance(data.get('results'), list) and not any(k in data for k in ('users', 'accounts', 'databases', 'user')):
             found = []
             for result in data['results']:
                 found.extend(_results(result))
@@ -224,7 +234,7 @@ def _row(service, ctx, **values):
     instance, region, instance_name = ctx
     row = dict(cloud=CLOUDS[service], service=service, region=region, instance=instance, instance_name=instance_name,
                principal=u'', principal_type=u'db_account', account=u'', privileges=[], databases=[], privileged=False,
-               status=u'', description=u'', notes=[])
+               status=u'', description=u'', notes=[], locked=False, via=u'')
     row.update(values)
     return row
 
@@ -302,26 +312,35 @@ def _polardb_rows(result, ctx, judge):
             notes.append(u'status %s' % status)
         rows.append(_row('polardb', ctx, principal=name, account=name, privileges=privileges, databases=databases,
                          privileged=kind == 'Super' or judge.by_name(name), status=status,
+                         locked=account.get('account_lock_state') == 'Lock',
                          description=_text(account.get('account_description')), notes=notes))
     return rows
 
 
-def _bastion_rows(result, ctx, judge):
-    principal = result.get('principal') or {}
-    item = result.get('item') if isinstance(result.get('item'), dict) else {}
-    group = principal.get('type') == 'user_group' or bool(item.get('user_group_name') or item.get('user_group_id'))
-    name = _text(principal.get('name') or item.get('user_group_name' if group else 'user_name'))
-    if not name:
-        name = u'id %s' % _text(principal.get('id') or item.get('user_group_id' if group else 'user_id'))
-    common = dict(principal=name, principal_type=u'bastion_user_group' if group else u'bastion_user')
-    databases = result.get('databases') or []
-    if not databases:
-        return [_row('bastionhost', ctx, notes=[u'no database authorized'], **common)]
+def _bastion_user_rows(result, ctx, judge):
+    """A bastion_user_info result: the user's own grants, then the grants it reaches through each of its groups."""
+    user = result.get('user')
+    if not user:
+        return []
+    locked = bool(user.get('locked'))
+    name = _text(user.get('user_name')) or u'id %s' % _text(user.get('user_id'))
+    common = dict(principal=name, principal_type=u'bastion_user', locked=locked)
+    extra = [u'locked'] if locked else []
+    rows = _grant_rows(user.get('grants') or [], ctx, judge, common, extra)
+    for group in user.get('group_grants') or []:
+        group_name = _text(group.get('user_group_name'))
+        rows.extend(_grant_rows(group.get('grants') or [], ctx, judge, dict(common, via=group_name),
+                                [u'via group %s' % group_name] + extra))
+    return rows or [_row('bastionhost', ctx, notes=[u'no database authorized'] + extra, **common)]
+
+
+def _grant_rows(databases, ctx, judge, common, extra=()):
+    """One row per authorized database account (or per database authorized without an account)."""
     rows = []
     for database in databases:
         db_name = _text(database.get('database_name'))
         source = u' '.join(t for t in _texts([database.get('database_type'), database.get('source'), database.get('source_instance_id')]) if t)
-        where = [u'database %s (%s)' % (db_name, source) if source else u'database %s' % db_name]
+        where = [u'database %s (%s)' % (db_name, source) if source else u'database %s' % db_name] + list(extra)
         accounts = database.get('accounts') or []
         if not accounts:
             rows.append(_row('bastionhost', ctx, databases=[db_name], description=_text(database.get('comment')),
@@ -333,6 +352,22 @@ def _bastion_rows(result, ctx, judge):
             rows.append(_row('bastionhost', ctx, account=account_name, privileges=[u'logon'], databases=[db_name],
                              privileged=privileged, description=_text(database.get('comment')), notes=notes, **common))
     return rows
+
+
+def _bastion_rows(result, ctx, judge):
+    if 'user' in result:
+        return _bastion_user_rows(result, ctx, judge)
+    principal = result.get('principal') or {}
+    item = result.get('item') if isinstance(result.get('item'), dict) else {}
+    group = principal.get('type') == 'user_group' or bool(item.get('user_group_name') or item.get('user_group_id'))
+    name = _text(principal.get('name') or item.get('user_group_name' if group else 'user_name'))
+    if not name:
+        name = u'id %s' % _text(principal.get('id') or item.get('user_group_id' if group else 'user_id'))
+    common = dict(principal=name, principal_type=u'bastion_user_group' if group else u'bastion_user')
+    databases = result.get('databases') or []
+    if not databases:
+        return [_row('bastionhost', ctx, notes=[u'no database authorized'], **common)]
+    return _grant_rows(databases, ctx, judge, common)
 
 
 SERVICES = {'ddm': _ddm_rows, 'dcs': _dcs_rows, 'polardb': _polardb_rows, 'bastionhost': _bastion_rows}
@@ -354,7 +389,8 @@ def access_rows(data, service, instance=None, instance_name=None, region=None, p
         if result.get('failed') or result.get('skipped'):
             continue
         rows.extend(SERVICES[service](result, _context(result, instance, region, instance_name), judge))
-    rows.sort(key=lambda r: (r['cloud'], r['service'], r['instance_name'] or r['instance'], r['instance'], r['principal'], r['account'], r['databases']))
+    rows.sort(key=lambda r: (r['cloud'], r['service'], r['instance_name'] or r['instance'], r['instance'], r['principal'], r['via'], r['account'],
+                             r['databases']))
     return rows
 
 

@@ -31,6 +31,7 @@ Empty account lists
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import re
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
@@ -742,6 +743,121 @@ def write_splitting(write, entries, splits):
         splits.append(dict(code=err.code, message=err.message, request_id=err.request_id, halves=[_size(h) for h in halves],
                            **_size(entries)))
         return merge_responses([write_splitting(write, half, splits) for half in halves])
+
+
+# ---------------------------------------------------------------- users: lock state and group membership (bastion_user)
+# API reference: "Bastionhost:GetUser", "ListUsers", "ListUserGroupsForUser", "LockUsers", "UnlockUsers", "DeleteUser",
+# "AddUsersToGroup", "RemoveUsersFromGroup" (alibabacloud.com/help/en/bh). UserIds is a JSON string (at most 100 ids);
+# the batch answers are HTTP 200 with one Results[] item per user whose Code must be OK.
+
+LOCKED_STATE = 'Frozen'
+USER_NOT_FOUND_CODES = ('UserNotFound', 'OBJECT_NOT_FOUND')
+
+
+class UserItemFailed(ApiError):
+    """A batch call answered HTTP 200 with a per-user Code other than OK."""
+
+
+def user_ids_param(user_ids):
+    """The ``UserIds`` value: a JSON list of id strings, as the API documents it."""
+    return json.dumps([str(u) for u in user_ids])
+
+
+def is_locked(user):
+    """A user is locked when its UserState lists Frozen (the state LockUsers leaves)."""
+    return LOCKED_STATE in (user.get('UserState') or [])
+
+
+def group_membership_changes(current_ids, desired_ids, exclusive):
+    """(add, remove): group ids to join and to leave, sorted; groups not desired are left only with ``exclusive``."""
+    add = sorted(set(desired_ids) - set(current_ids), key=numeric_key)
+    remove = sorted(set(current_ids) - set(desired_ids), key=numeric_key) if exclusive else []
+    return add, remove
+
+
+USER_FIELDS = (('UserName', 'user_name'), ('DisplayName', 'display_name'), ('Source', 'source'))
+
+
+def user_view(user, groups):
+    """The bastion_user(_info) view of a raw user and its groups ([{user_group_id, user_group_name}]); None when no user."""
+    if user is None:
+        return None
+    view = api_view(user, USER_FIELDS, user_id=str(user.get('UserId')), user_state=list(user.get('UserState') or []))
+    view['locked'] = is_locked(user)
+    view['groups'] = sorted(groups, key=lambda g: (g['user_group_name'] or '', numeric_key(g['user_group_id'])))
+    return view
+
+
+class Users(BastionInstance):
+    """The users of one bastion host: find one, read its groups, lock/unlock/delete it, change its group membership."""
+
+    def _params(self, **more):
+        params = _base(self.instance_id, self.region)
+        params.update(more)
+        return params
+
+    def find(self, user_id=None, user_name=None):
+        """The raw user (GetUser by id, or ListUsers with the exact UserName filter), or None when there is none."""
+        if user_name is not None:
+            found = exact(list_users(self.client, self.instance_id, self.region, user_name), 'UserName', user_name)
+            if len(found) > 1:
+                raise LookupFailed('user_name: %d users are named %r on bastion host %s; use user_id'
+                                   % (len(found), user_name, self.instance_id), code='Ambiguous')
+            return found[0] if found else None
+        try:
+            return self.client.call('GetUser', self._params(UserId=str(user_id)), expect=('User',)).get('User')
+        except ApiError as exc:
+            if exc.code in USER_NOT_FOUND_CODES:
+                return None
+            raise
+
+    def groups_of(self, user_id):
+        """ListUserGroupsForUser, every page (until a short page: whether Count is the total or the page's count is not
+        documented beyond "the total number of user groups returned"); normalised groups."""
+        raw = self.client.paginate('ListUserGroupsForUser', self._params(UserId=str(user_id)), 'UserGroups', page_size=PAGE_SIZE,
+                                   total_key=None)
+        return [dict(user_group_id=str(g.get('UserGroupId')), user_group_name=g.get('UserGroupName')) for g in raw]
+
+    def all_groups(self):
+        """Every user group of the bastion host: [{user_group_id, user_group_name}]."""
+        return [dict(user_group_id=str(g.get('UserGroupId')), user_group_name=g.get('UserGroupName'))
+                for g in list_user_groups(self.client, self.instance_id, self.region)]
+
+    def _batch(self, action, user_id, **more):
+        response = self.client.call(action, self._params(UserIds=user_ids_param([user_id]), **more), write=True, idempotent=True)
+        results = [r for r in response.get('Results') or [] if str(r.get('UserId')) == str(user_id)]
+        code = str(results[0].get('Code')) if results else 'NO_RESULT'
+        if not _is_ok(code):
+            message = (results[0].get('Message') if results else '') or 'the response has no OK result for user %s' % user_id
+            raise UserItemFailed(SERVICE, action, 200, code, message, response.get('RequestId'), executed=False)
+        return response
+
+    def lock(self, user_id):
+        return self._batch('LockUsers', user_id)
+
+    def unlock(self, user_id):
+        return self._batch('UnlockUsers', user_id)
+
+    def join(self, user_id, group_id):
+        return self._batch('AddUsersToGroup', user_id, UserGroupId=str(group_id))
+
+    def leave(self, user_id, group_id):
+        return self._batch('RemoveUsersFromGroup', user_id, UserGroupId=str(group_id))
+
+    def delete(self, user_id):
+        return self.client.call('DeleteUser', self._params(UserId=str(user_id)), write=True)
+
+    def grants(self, principal):
+        """The principal's database grants: every authorized database with its authorized accounts."""
+        state = self.read_state(principal)
+        return state.view(sorted(state.granted, key=numeric_key))
+
+
+def check_user_options(params):
+    """Validate ``instance_id`` and the user options ``user_id``/``user_name`` (ValidationError naming the option)."""
+    check_pattern('instance_id', params['instance_id'], INSTANCE_ID_PATTERN, 'a bastion host ID such as bastionhost-cn-st220aw0a0c')
+    check_pattern('user_id', params.get('user_id'), NUMERIC_ID_PATTERN, 'a numeric ID')
+    check_length('user_name', params.get('user_name'), NAME_MAX, 1)
 
 
 # ---------------------------------------------------------------- discovery: the bastion hosts of one region

@@ -13,7 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, api_view, pattern_check,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, ModuleFailure, Plan, Service, ValidationError, api_view, check_length, check_pattern,
+    pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 
@@ -263,6 +264,145 @@ def plan_reset(cluster, account_name, password=None):
     plan = Plan()
     plan.add('ResetAccount', lambda: cluster.reset(account_name, password), target='%s/%s' % (cluster.cluster_id, account_name), **shown)
     return plan
+
+
+# ------------------------------------------------------------------ standard accounts (polardb_account)
+# API reference: "PolarDB:CreateAccount", "DeleteAccount", "ModifyAccountDescription", "ModifyAccountPassword",
+# "GrantAccountPrivilege", "RevokeAccountPrivilege", "ModifyAccountLockState" (alibabacloud.com/help/en/polardb).
+
+PRIVILEGES = ('ReadWrite', 'ReadOnly', 'DMLOnly', 'DDLOnly', 'ReadIndex')
+LOCKED, UNLOCKED = 'Lock', 'UnLock'
+NORMAL, SUPER = 'Normal', 'Super'
+NEW_ACCOUNT_NAME_MAX = 16
+DESCRIPTION_MIN, DESCRIPTION_MAX = 2, 256
+# database names: letters, digits, underscores and hyphens, starting with a letter or digit (at most 64 characters)
+DB_NAME_PATTERN = r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}'
+
+
+def check_description(option, value):
+    """CreateAccount/ModifyAccountDescription rule: 2 to 256 characters, not starting with http:// or https://."""
+    if value is None:
+        return
+    check_length(option, value, DESCRIPTION_MAX, DESCRIPTION_MIN)
+    if value.lower().startswith(('http://', 'https://')):
+        raise ValidationError('%s: must not start with http:// or https://' % option)
+
+
+def privilege_map(raw):
+    """{database name: privilege} of a raw DescribeAccounts entry."""
+    return dict((p.get('DBName'), p.get('AccountPrivilege')) for p in (raw or {}).get('DatabasePrivileges') or [])
+
+
+def standard_account_view(raw, password_changed=False):
+    """normalize_account plus ``locked`` (bool) and, when a password is set by the run, ``password: <changed>``."""
+    if raw is None:
+        return None
+    view = normalize_account(raw)
+    view['locked'] = raw.get('AccountLockState') == LOCKED
+    if password_changed:
+        view['password'] = DIFF_CHANGED
+    return view
+
+
+def privilege_changes(current, desired, exclusive):
+    """(revoke, grant): the databases to revoke (sorted) and {database: privilege} to grant.
+
+    ``current``/``desired`` map database -> privilege. A database whose privilege differs is revoked and granted again:
+    the documentation says that GrantAccountPrivilege answers success when the account already has access to the
+    database, not that it replaces the privilege. With ``exclusive``, databases not desired are revoked too.
+    """
+    revoke = set(db for db, privilege in desired.items() if db in current and current[db] != privilege)
+    if exclusive:
+        revoke |= set(current) - set(desired)
+    grant = dict((db, privilege) for db, privilege in desired.items() if current.get(db) != privilege)
+    return sorted(revoke), grant
+
+
+def predict_account(raw, name, description=None, privileges=None, revoke=(), lock_state=None):
+    """The raw account as DescribeAccounts would show it after the planned actions (``raw`` None: a new Normal account)."""
+    after = dict(raw) if raw is not None else dict(
+        AccountName=name, AccountType=NORMAL, AccountStatus=AVAILABLE, AccountLockState=UNLOCKED, AccountDescription='',
+        DatabasePrivileges=[])
+    held = privilege_map(after)
+    for db in revoke:
+        held.pop(db, None)
+    held.update(privileges or {})
+    after['DatabasePrivileges'] = [dict(DBName=db, AccountPrivilege=p) for db, p in sorted(held.items())]
+    if description is not None:
+        after['AccountDescription'] = description
+    if lock_state is not None:
+        after['AccountLockState'] = lock_state
+    return after
+
+
+class StandardAccounts(PolarDBCluster):
+    """The standard accounts of one PolarDB for MySQL cluster: read them, write them, wait for them (bounded by wait_timeout)."""
+
+    def _params(self, name, **more):
+        params = {'DBClusterId': self.cluster_id, 'AccountName': name}
+        params.update((k, v) for k, v in more.items() if v is not None)
+        return params
+
+    def wait_running(self, raw):
+        """The cluster once Running (bounded by wait_timeout; not for states that do not end by themselves)."""
+        status = raw.get('DBClusterStatus')
+        if status == RUNNING or not self.wait or status in CLUSTER_STATES_NOT_WAITED:
+            return raw
+        return self.wait_for(self.describe, 'DBClusterStatus', RUNNING, CLUSTER_STATES_NOT_WAITED)
+
+    def wait_available(self, name):
+        """Read ``name`` until it is Available or gone (bounded); return the last read (None: gone)."""
+        if not self.wait:
+            return self.read_account(name)
+        return self.wait_for(lambda: self.read_account(name), 'AccountStatus', AVAILABLE, ())
+
+    def _write(self, action, params):
+        return self.client.call(action, params, write=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
+
+    def create(self, name, password, description=None, privileges=None):
+        """CreateAccount of a Normal account, with its database privileges in the same call (aligned comma lists)."""
+        dbs = sorted(privileges or {})
+        params = self._params(name, AccountPassword=password, AccountType=NORMAL, AccountDescription=description)
+        if dbs:
+            params['DBName'] = ','.join(dbs)
+            params['AccountPrivilege'] = ','.join(privileges[db] for db in dbs)
+        result = self._write('CreateAccount', params)
+        if self.wait:
+            self.wait_available(name)
+        return result
+
+    def delete(self, name):
+        return self._write('DeleteAccount', self._params(name))
+
+    def set_description(self, name, description):
+        return self._write('ModifyAccountDescription', self._params(name, AccountDescription=description))
+
+    def set_password(self, name, password):
+        return self._write('ModifyAccountPassword', self._params(name, NewAccountPassword=password))
+
+    def grant(self, name, privileges):
+        """GrantAccountPrivilege for {database: privilege} in one call (aligned comma lists); safe to repeat."""
+        dbs = sorted(privileges)
+        params = self._params(name, DBName=','.join(dbs), AccountPrivilege=','.join(privileges[db] for db in dbs))
+        return self.client.call('GrantAccountPrivilege', params, write=True, idempotent=True, busy_codes=BUSY_CODES,
+                                deadline=self.wait_timeout)
+
+    def revoke(self, name, databases):
+        """RevokeAccountPrivilege for the databases in one call (comma list); safe to repeat."""
+        return self.client.call('RevokeAccountPrivilege', self._params(name, DBName=','.join(sorted(databases))), write=True,
+                                idempotent=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
+
+    def set_lock(self, name, locked):
+        """ModifyAccountLockState (Lock/UnLock); setting the state it already has changes nothing."""
+        return self.client.call('ModifyAccountLockState', self._params(name, AccountLockState=LOCKED if locked else UNLOCKED),
+                                write=True, idempotent=True, busy_codes=BUSY_CODES, deadline=self.wait_timeout)
+
+
+def check_account_name(option, value):
+    """The documented account-name rule (2 to ACCOUNT_NAME_MAX characters; new MySQL accounts: at most 16)."""
+    check_length(option, value, ACCOUNT_NAME_MAX, 2)
+    check_pattern(option, value, ACCOUNT_NAME_PATTERN,
+                  'lowercase letters, digits and underscores, starting with a letter and ending with a letter or digit')
 
 
 # ------------------------------------------------------------------ discovery: the clusters of one region

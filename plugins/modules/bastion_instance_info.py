@@ -46,8 +46,8 @@ EXAMPLES = r'''
     status: RUNNING
   register: bastions
 
-- name: What jdoe may reach through each of them
-  dbgov.cloud.bastion_db_access_info:
+- name: What jdoe may reach through each of them, directly and through groups (user null where jdoe has no account)
+  dbgov.cloud.bastion_user_info:
     region: "{{ item.region }}"
     instance_id: "{{ item.instance_id }}"
     user_name: jdoe

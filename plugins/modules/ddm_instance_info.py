@@ -50,7 +50,7 @@ EXAMPLES = r'''
 - name: Only production instances; fail when a region cannot be read
   dbgov.cloud.ddm_instance_info:
     region: cn-north-4
-    regions: [cn-north-4, cn-east-3]
+    regions: [cn-north-4, ap-southeast-1]
     name_pattern: "ddm-prod-*"
     fail_on_region_error: true
 '''

@@ -52,6 +52,8 @@ than 100), InstanceStatus, ResourceGroupId, InstanceId.N, Tag.N.Key/Value -> {"I
 An instance's "Description" is its name; "Tags" (state only) serve the tag filter.
 """
 
+import json
+
 from ..core import AlibabaService, ApiError
 
 SERVICE = AlibabaService('bastionhost', version='2019-12-09', product='yundun-bastionhost')
@@ -507,6 +509,142 @@ def control_fail_items(state, control, body):
 def control_clear_fail_items(state, control, body):
     control['fail_items'] = []
     return {'fail_items': []}
+
+
+# ---------------------------------------------------------------------------------------------- users and group membership
+# GetUser, LockUsers, UnlockUsers, DeleteUser, AddUsersToGroup, RemoveUsersFromGroup, ListUserGroupsForUser (official API
+# pages "Bastionhost:<Action>", SDK 1.7.2 models). Documented: UserIds is a JSON string of at most 100 user ids (SDK
+# type str); the batch answers are HTTP 200 with Results[] {Code, Message, UserId(, UserGroupId)} and the codes OK,
+# UNEXPECTED, INVALID_ARGUMENT, OBJECT_NOT_FOUND, OBJECT_AlREADY_EXISTS; DeleteUser answers 404 UserNotFound for an
+# unknown user; GetUser answers {"User": {...}}; ListUserGroupsForUser answers UserGroups[] and Count.
+# Emulator choices (UNVERIFIED): a locked user shows UserState ["Frozen"] (ListUsers documents Frozen as a state) and
+# unlocking shows ["Normal"]; locking a locked user or unlocking an unlocked one answers OK; adding a member answers
+# OBJECT_AlREADY_EXISTS, removing a non-member OBJECT_NOT_FOUND (per item, HTTP 200); GetUser of an unknown user
+# answers 404 UserNotFound as DeleteUser does; ListUserGroupsForUser's Count is the total; deleting a user removes
+# its group memberships and its own grants; UserIds not a JSON list of digit strings -> 400 InvalidParameter.
+
+MAX_USER_IDS = 100
+
+
+def _user_ids(ctx):
+    raw = ctx.require('UserIds')
+    try:
+        ids = json.loads(raw)
+    except ValueError:
+        raise invalid('UserIds', 'expected a JSON list such as ["1","2"]') from None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i.isdigit() for i in ids):
+        raise invalid('UserIds', 'expected a JSON list of user ids (strings of digits)')
+    if len(ids) > MAX_USER_IDS:
+        raise invalid('UserIds', f'at most {MAX_USER_IDS} user ids, got {len(ids)}')
+    return ids
+
+
+def _find_user(instance, user_id):
+    return next((u for u in instance['Users'] if u['UserId'] == user_id), None)
+
+
+def _group(ctx, instance):
+    group_id = ctx.require('UserGroupId')
+    group = next((g for g in instance['UserGroups'] if g['UserGroupId'] == group_id), None)
+    if group is None:
+        raise not_found('user group')
+    return group
+
+
+@SERVICE.action('GetUser')
+def get_user(ctx):
+    instance = find_instance(ctx)
+    user = _find_user(instance, ctx.require('UserId'))
+    if user is None:
+        raise ApiError(404, 'UserNotFound', 'The user is not found.')
+    return 200, {'User': user_view(user)}
+
+
+@SERVICE.action('ListUserGroupsForUser')
+def list_user_groups_for_user(ctx):
+    instance = find_instance(ctx)
+    user_id = ctx.require('UserId')
+    if _find_user(instance, user_id) is None:
+        raise ApiError(404, 'UserNotFound', 'The user is not found.')
+    groups = [g for g in sorted(instance['UserGroups'], key=lambda g: _id_order(g, 'UserGroupId')) if user_id in g['Members']]
+    keyword = ctx.params.get('Keyword')
+    if keyword:
+        groups = [g for g in groups if keyword in g['UserGroupName']]
+    views = [{'UserGroupId': g['UserGroupId'], 'UserGroupName': g['UserGroupName'], 'Comment': g.get('Comment', ''),
+              'ProjectId': '', 'ProjectName': ''} for g in groups]
+    if ctx.params.get('PagingOff', '').lower() == 'true':
+        return 200, {'UserGroups': views, 'Count': len(views)}
+    _status, body = paged(ctx, 'UserGroups', views)
+    return 200, {'UserGroups': body['UserGroups'], 'Count': body['TotalCount']}
+
+
+def _set_lock(ctx, locked):
+    instance = find_instance(ctx)
+    results = []
+    for user_id in _user_ids(ctx):
+        user = _find_user(instance, user_id)
+        if user is None:
+            results.append({'Code': 'OBJECT_NOT_FOUND', 'Message': 'The user does not exist.', 'UserId': user_id})
+            continue
+        states = [s for s in user['UserState'] if s not in ('Normal', 'Frozen')]
+        user['UserState'] = (['Frozen'] if locked else ['Normal'] if not states else []) + states
+        results.append({'Code': 'OK', 'Message': '', 'UserId': user_id})
+    return 200, {'Results': results}
+
+
+@SERVICE.action('LockUsers', write=True)
+def lock_users(ctx):
+    return _set_lock(ctx, True)
+
+
+@SERVICE.action('UnlockUsers', write=True)
+def unlock_users(ctx):
+    return _set_lock(ctx, False)
+
+
+@SERVICE.action('DeleteUser', write=True)
+def delete_user(ctx):
+    instance = find_instance(ctx)
+    user_id = ctx.require('UserId')
+    user = _find_user(instance, user_id)
+    if user is None:
+        raise ApiError(404, 'UserNotFound', 'The user is not found.')
+    instance['Users'].remove(user)
+    for group in instance['UserGroups']:
+        if user_id in group['Members']:
+            group['Members'].remove(user_id)
+    instance['UserGrants'].pop(user_id, None)
+    return 200, {}
+
+
+def _membership(ctx, add):
+    instance = find_instance(ctx)
+    group = _group(ctx, instance)
+    results = []
+    for user_id in _user_ids(ctx):
+        result = {'Code': 'OK', 'Message': '', 'UserGroupId': group['UserGroupId'], 'UserId': user_id}
+        if _find_user(instance, user_id) is None:
+            result.update(Code='OBJECT_NOT_FOUND', Message='The user does not exist.')
+        elif add and user_id in group['Members']:
+            result.update(Code='OBJECT_AlREADY_EXISTS', Message='The user is already a member of the user group.')
+        elif not add and user_id not in group['Members']:
+            result.update(Code='OBJECT_NOT_FOUND', Message='The user is not a member of the user group.')
+        elif add:
+            group['Members'].append(user_id)
+        else:
+            group['Members'].remove(user_id)
+        results.append(result)
+    return 200, {'Results': results}
+
+
+@SERVICE.action('AddUsersToGroup', write=True)
+def add_users_to_group(ctx):
+    return _membership(ctx, add=True)
+
+
+@SERVICE.action('RemoveUsersFromGroup', write=True)
+def remove_users_from_group(ctx):
+    return _membership(ctx, add=False)
 
 
 @SERVICE.control('add_instances')

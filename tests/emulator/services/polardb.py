@@ -370,6 +370,181 @@ def control_make_busy(state, control, body):
     return {'cluster_id': cluster['DBClusterId'], 'busy': count}
 
 
+# ---------------------------------------------------------------------------------------------- standard accounts
+# CreateAccount, DeleteAccount, ModifyAccountDescription, ModifyAccountPassword, GrantAccountPrivilege,
+# RevokeAccountPrivilege, ModifyAccountLockState (official API pages "PolarDB:<Action>", API 2017-08-01).
+# Documented: InvalidAccountName.Malformed (400), InvalidAccountName.Duplicate (400, CheckAccountName),
+# InvalidDBName.Malformed (400, Revoke/Grant), InvalidAccountPassword.Malformed (400, ModifyAccountPassword),
+# ConcurrentTaskExceeded, cluster must be Running (DeleteAccount, GrantAccountPrivilege), Grant/Revoke only for
+# standard accounts, "already granted -> success" (GrantAccountPrivilege), DBName/AccountPrivilege comma lists.
+# Emulator choices (UNVERIFIED): a missing account -> 404 InvalidAccountName.NotFound; Grant/Revoke on a Super account
+# -> 400 InvalidAccountName.Malformed; a bad privilege -> 400 InvalidAccountPrivilege.Malformed; a bad description
+# -> 400 InvalidAccountDescription.Malformed; Grant on a database already held replaces its privilege; a new account
+# is Available at once; CreateAccount without AccountType creates a Super account (documented: empty means Super),
+# refused (400 InvalidAccountType.Duplicate) when the cluster already has one (MySQL: at most one).
+
+NEW_ACCOUNT_NAME_RE = re.compile(r'^[a-z](?:[a-z0-9_]{0,14}[a-z0-9])?$')
+RESERVED_NAMES = frozenset(['root', 'admin', 'mysql', 'system', 'sys'])
+PRIVILEGES = ('ReadWrite', 'ReadOnly', 'DMLOnly', 'DDLOnly', 'ReadIndex')
+DB_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$')
+
+
+def _writable_cluster(ctx):
+    cluster = find_cluster(ctx, ctx.require('DBClusterId'))
+    if cluster['DBType'] != 'MySQL' and ctx.operation in ('GrantAccountPrivilege', 'RevokeAccountPrivilege'):
+        raise ApiError(403, 'OperationDenied.DBClusterType', 'The operation is not permitted due to the type of cluster.')
+    if cluster['DBClusterStatus'] != 'Running':
+        raise ApiError(403, 'OperationDenied.DBClusterStatus', 'The operation is not permitted due to status of cluster.')
+    busy = ctx.control.get('busy', {})
+    if busy.get(cluster['DBClusterId'], 0) > 0:
+        busy[cluster['DBClusterId']] -= 1
+        raise ApiError(400, 'ConcurrentTaskExceeded', 'Concurrent task exceeding the allowed amount.')
+    return cluster
+
+
+def _account(cluster, name):
+    if not ACCOUNT_NAME_RE.match(name):
+        raise ApiError(400, 'InvalidAccountName.Malformed', 'The specified parameter AccountName is not valid.')
+    account = next((item for item in cluster['Accounts'] if item['AccountName'] == name), None)
+    if account is None:
+        raise ApiError(404, 'InvalidAccountName.NotFound', 'The specified account name does not exist.')
+    return account
+
+
+def _standard(account):
+    if account['AccountType'] != 'Normal':
+        raise ApiError(400, 'InvalidAccountName.Malformed', 'The specified parameter AccountName is not valid.')
+    return account
+
+
+def _db_names(ctx, required=True):
+    raw = ctx.require('DBName') if required else ctx.params.get('DBName', '')
+    names = [name.strip() for name in raw.split(',')] if raw else []
+    if any(not DB_NAME_RE.match(name) for name in names) or len(set(names)) != len(names):
+        raise ApiError(400, 'InvalidDBName.Malformed', 'The specified parameter DBName is not valid.')
+    return names
+
+
+def _privileges(ctx, names, required=True):
+    raw = ctx.require('AccountPrivilege') if required else ctx.params.get('AccountPrivilege', '')
+    values = [value.strip() for value in raw.split(',')] if raw else []
+    if len(values) == 1 and len(names) > 1:
+        values = values * len(names)
+    if len(values) != len(names) or any(value not in PRIVILEGES for value in values):
+        raise ApiError(400, 'InvalidAccountPrivilege.Malformed', 'The specified parameter AccountPrivilege is not valid.')
+    return dict(zip(names, values))
+
+
+def _description(ctx, required):
+    value = ctx.require('AccountDescription') if required else ctx.params.get('AccountDescription')
+    if value is not None and (not 2 <= len(value) <= 256 or value.lower().startswith(('http://', 'https://'))):
+        raise ApiError(400, 'InvalidAccountDescription.Malformed', 'The specified parameter AccountDescription is not valid.')
+    return value
+
+
+def _grant(account, privileges):
+    held = {p['DBName']: p for p in account['DatabasePrivileges']}
+    for name, privilege in privileges.items():
+        if name in held:
+            held[name]['AccountPrivilege'] = privilege
+        else:
+            account['DatabasePrivileges'].append({'DBName': name, 'AccountPrivilege': privilege})
+    account['DatabasePrivileges'].sort(key=lambda p: p['DBName'])
+
+
+def _record_password(ctx, cluster, name, password):
+    ctx.state.setdefault('passwords', []).append({'DBClusterId': cluster['DBClusterId'], 'AccountName': name, 'RequestId': ctx.request_id,
+                                                  'PasswordSha256': hashlib.sha256(password.encode('utf-8')).hexdigest()})
+
+
+@SERVICE.action('CreateAccount', write=True)
+def create_account(ctx):
+    cluster = _writable_cluster(ctx)
+    name = ctx.require('AccountName')
+    if not NEW_ACCOUNT_NAME_RE.match(name) or name in RESERVED_NAMES:
+        raise ApiError(400, 'InvalidAccountName.Malformed', 'The specified parameter AccountName is not valid.')
+    if any(item['AccountName'] == name for item in cluster['Accounts']):
+        raise ApiError(400, 'InvalidAccountName.Duplicate', 'The specified account name already exists.')
+    password = ctx.require('AccountPassword')
+    if not password_ok(password):
+        raise ApiError(400, 'InvalidAccountPassword.Malformed', 'The specified parameter AccountPassword is not valid.')
+    kind = ctx.params.get('AccountType') or 'Super'
+    if kind not in ('Normal', 'Super'):
+        raise ApiError(400, 'InvalidAccountType.Malformed', 'The specified parameter AccountType is not valid.')
+    if kind == 'Super' and cluster['DBType'] == 'MySQL' and any(a['AccountType'] == 'Super' for a in cluster['Accounts']):
+        raise ApiError(400, 'InvalidAccountType.Duplicate', 'The cluster already has a privileged account.')
+    description = _description(ctx, required=False)
+    names = _db_names(ctx, required=False)
+    privileges = _privileges(ctx, names, required=False) if names else {}
+    if privileges and kind != 'Normal':
+        raise ApiError(400, 'InvalidDBName.Malformed', 'The specified parameter DBName is not valid.')
+    account = {'AccountName': name, 'AccountType': kind, 'AccountStatus': 'Available', 'AccountLockState': 'UnLock',
+               'AccountDescription': description or '', 'AccountPasswordValidTime': 'undefined', 'DatabasePrivileges': []}
+    _grant(account, privileges)
+    cluster['Accounts'].append(account)
+    _record_password(ctx, cluster, name, password)
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('DeleteAccount', write=True)
+def delete_account(ctx):
+    cluster = _writable_cluster(ctx)
+    account = _account(cluster, ctx.require('AccountName'))
+    cluster['Accounts'].remove(account)
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('ModifyAccountDescription', write=True)
+def modify_account_description(ctx):
+    cluster = find_cluster(ctx, ctx.require('DBClusterId'))
+    account = _account(cluster, ctx.require('AccountName'))
+    account['AccountDescription'] = _description(ctx, required=True)
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('ModifyAccountPassword', write=True)
+def modify_account_password(ctx):
+    cluster = _writable_cluster(ctx)
+    account = _account(cluster, ctx.require('AccountName'))
+    password = ctx.require('NewAccountPassword')
+    if not password_ok(password):
+        raise ApiError(400, 'InvalidAccountPassword.Malformed', 'The specified parameter AccountPassword is not valid.')
+    _record_password(ctx, cluster, account['AccountName'], password)
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('GrantAccountPrivilege', write=True)
+def grant_account_privilege(ctx):
+    cluster = _writable_cluster(ctx)
+    account = _standard(_account(cluster, ctx.require('AccountName')))
+    names = _db_names(ctx)
+    _grant(account, _privileges(ctx, names))
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('RevokeAccountPrivilege', write=True)
+def revoke_account_privilege(ctx):
+    cluster = _writable_cluster(ctx)
+    account = _standard(_account(cluster, ctx.require('AccountName')))
+    names = set(_db_names(ctx))
+    account['DatabasePrivileges'] = [p for p in account['DatabasePrivileges'] if p['DBName'] not in names]
+    return 200, {'RequestId': ctx.request_id}
+
+
+@SERVICE.action('ModifyAccountLockState', write=True)
+def modify_account_lock_state(ctx):
+    cluster = find_cluster(ctx, ctx.require('DBClusterId'))
+    account = _account(cluster, ctx.require('AccountName'))
+    state = ctx.require('AccountLockState')
+    if state not in ('Lock', 'UnLock'):
+        raise ApiError(400, 'InvalidAccountLockState.Malformed', 'The specified parameter AccountLockState is not valid.')
+    account['AccountLockState'] = state
+    valid_time = ctx.params.get('AccountPasswordValidTime')
+    if valid_time:
+        account['AccountPasswordValidTime'] = valid_time
+    return 200, {'RequestId': ctx.request_id}
+
+
 @SERVICE.control('add_clusters')
 def add_clusters(state, control, body):  # pylint: disable=unused-argument
     """Append ``count`` generated clusters to ``region``."""

@@ -269,3 +269,49 @@ def test_bastion_user_group_and_principals_given_by_id():
     group_by_id = access_rows(bastion_result(dict(type='user_group', id='3', name=None), [], dict(instance_id='bastionhost-cn-x')),
                               'bastionhost')
     assert group_by_id[0]['principal'] == 'id 3' and group_by_id[0]['principal_type'] == 'bastion_user_group'
+
+
+# --- bastion_user_info: own grants, group-derived grants, lock state -----------------------------------
+
+
+def bastion_user_result(grants, group_grants, locked=False):
+    user = dict(user_id='2', user_name='asmith', display_name='Alice Smith', source='Local', user_state=['Frozen' if locked else 'Normal'],
+                locked=locked, groups=[dict(user_group_id=g['user_group_id'], user_group_name=g['user_group_name']) for g in group_grants],
+                grants=grants, group_grants=group_grants)
+    return dict(changed=False, user=user, instance_id='bastionhost-cn-emu0prod01', region='cn-hangzhou',
+                invocation=dict(module_args=dict(instance_id='bastionhost-cn-emu0prod01', region='cn-hangzhou', user_name='asmith')))
+
+
+def grant(database_name, *accounts):
+    return dict(database_id='1', database_name=database_name, authorized=True,
+                accounts=[dict(account_id=str(n), account_name=a) for n, a in enumerate(accounts)])
+
+
+def test_bastion_user_info_gives_own_rows_and_a_row_per_group_path():
+    result = bastion_user_result([grant('analytics-dw')], [
+        dict(user_group_id='1', user_group_name='dba-oncall', grants=[grant('orders-prod', 'dba_admin'), grant('payments-prod', 'dba_admin')]),
+        dict(user_group_id='3', user_group_name='app-support', grants=[]),
+    ])
+    rows = access_rows(result, 'bastionhost')
+    assert [(r['via'], r['databases'], r['account']) for r in rows] == [
+        ('', ['analytics-dw'], ''), ('dba-oncall', ['orders-prod'], 'dba_admin'), ('dba-oncall', ['payments-prod'], 'dba_admin')]
+    assert all(r['principal'] == 'asmith' and r['principal_type'] == 'bastion_user' and r['locked'] is False for r in rows)
+    assert 'via group dba-oncall' in rows[1]['notes'] and rows[1]['privileged']
+    assert 'database authorized without an account' in rows[0]['notes']
+    assert rows[0]['instance'] == 'bastionhost-cn-emu0prod01'
+
+
+def test_a_locked_bastion_user_without_any_path_gives_one_locked_row():
+    rows = access_rows(bastion_user_result([], [], locked=True), 'bastionhost')
+    assert len(rows) == 1 and rows[0]['locked'] and rows[0]['notes'] == ['no database authorized', 'locked']
+    assert access_rows(dict(changed=False, user=None), 'bastionhost') == []
+
+
+def test_polardb_lock_state_is_a_column():
+    result = dict(changed=False, accounts=[dict(account_name='asmith', account_type='Normal', account_status='Available',
+                                                account_lock_state='Lock', account_description='', database_privileges=[]),
+                                           dict(account_name='jdoe', account_type='Normal', account_status='Available',
+                                                account_lock_state='UnLock', account_description='', database_privileges=[])],
+                  invocation=dict(module_args=dict(cluster_id='pc-bp1orders0prod01', region='cn-hangzhou')))
+    rows = access_rows(result, 'polardb')
+    assert [(r['principal'], r['locked']) for r in rows] == [('asmith', True), ('jdoe', False)]

@@ -24,8 +24,9 @@ class Recorder:
 
     def add(self, client, operation, params):
         with self.lock:
+            # the objects themselves, not id(): a freed object's id can be reused by the next region's transport
             self.calls.append(dict(region=client.params['region'], project_id=client.params.get('project_id'),
-                                   transport=id(client.transport), session=id(client.transport.session), operation=operation,
+                                   transport=client.transport, session=client.transport.session, operation=operation,
                                    params=params, thread=threading.current_thread().name))
 
 

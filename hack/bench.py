@@ -13,6 +13,7 @@ machine disturbs much less than wall time. API calls per task come from the emul
 playbook must end with changed=0 (the stateful cases are no-change re-runs against the seeded estate).
 
     .venv/bin/python hack/bench.py [--n 50] [--runs 3] [--only uri,ddm_user_info] [--json out.json] [--markdown out.md]
+    .venv/bin/python hack/bench.py --fleet 10,50,200 [--forks 4] [--json out.json] [--markdown out.md]   # hack/bench_fleet.py
 
 Uses the Python it runs with for the emulator and for ansible-playbook (the one next to it); needs
 tests/emulator/requirements.txt installed there (.venv has them; `make bench BENCH_ARGS='--n 50'`).
@@ -140,6 +141,11 @@ def main():
     ap.add_argument('--only', help='comma-separated cases (default all: %s)' % ','.join(CASES))
     ap.add_argument('--json', help='write the raw results here')
     ap.add_argument('--markdown', help='write the markdown table here')
+    ap.add_argument('--fleet', help='fleet mode: comma-separated estate sizes in instances (e.g. 10,50,200; hack/bench_fleet.py)')
+    ap.add_argument('--forks', type=int, default=4, help='fleet mode: forks of the access_baseline runs (default 4)')
+    ap.add_argument('--fleet-skip', help='fleet mode: comma-separated substrings of run names to leave out (e.g. "offboard,forks=1")')
+    ap.add_argument('--fleet-first-max', type=int, help='fleet mode: measure first runs only up to this size (larger estates are '
+                    'seeded converged)')
     args = ap.parse_args()
     cases = args.only.split(',') if args.only else list(CASES)
     for c in cases:
@@ -159,6 +165,8 @@ def main():
         env.update(ANSIBLE_COLLECTIONS_PATH=str(tmp / 'collections'), ANSIBLE_LOCALHOST_WARNING='False',
                    ANSIBLE_INVENTORY_UNPARSED_WARNING='False', ANSIBLE_RETRY_FILES_ENABLED='False',
                    ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_NOCOLOR='1', ANSIBLE_HOME=str(tmp / 'ansible_home'))
+        if args.fleet:
+            return fleet(args, tmp, url, env, playbook_bin)
         books = {('empty', 0): tmp / 'empty.yml'}
         books[('empty', 0)].write_text(json.dumps(playbook('uri', 0)))
         for c in cases:
@@ -229,13 +237,7 @@ def main():
         table = '\n'.join(lines)
         summary = ('N = %d, %d runs per playbook (median), t(0) runs: %s; total %.0f s; load average before %s, after %s'
                    % (args.n, args.runs, ', '.join('%.2f' % t for t in times[('empty', 0)]), total, load_before, load_after))
-        print()
-        print(table)
-        print()
-        print(summary)
-        print('machine: %s' % json.dumps(facts))
-        if args.markdown:
-            Path(args.markdown).write_text(table + '\n\n' + summary + '\n')
+        emit(args, table, summary, facts)
         if args.json:
             Path(args.json).write_text(json.dumps({'n': args.n, 'runs_per_case': args.runs, 'rows': rows, 'facts': facts,
                                                    'load_before': load_before, 'load_after': load_after,
@@ -250,6 +252,34 @@ def main():
             except subprocess.TimeoutExpired:
                 proc.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def emit(args, table, summary, facts):
+    """Print the table, the summary and the machine; write the markdown file when asked."""
+    print()
+    print(table)
+    print()
+    print(summary)
+    print('machine: %s' % json.dumps(facts))
+    if args.markdown:
+        Path(args.markdown).write_text(table + '\n\n' + summary + '\n')
+
+
+def fleet(args, tmp, url, env, playbook_bin):
+    """--fleet: the roles over generated estates (hack/bench_fleet.py), 50 uri tasks in the same run."""
+    sys.path.insert(0, str(REPO / 'hack'))
+    import bench_fleet  # pylint: disable=import-outside-toplevel
+    bench = argparse.Namespace(url=url, env=env, tmp=tmp, playbook_bin=playbook_bin, http_json=http_json, loadavg=loadavg,
+                               playbook=playbook, HW_DEFAULTS=HW_DEFAULTS,
+                               skip=[w for w in (args.fleet_skip or '').split(',') if w])
+    sizes = [int(s) for s in args.fleet.split(',')]
+    facts, load_before, started = machine_facts(), loadavg(), time.time()
+    rows, table = bench_fleet.run(bench, sizes, args.forks, args.fleet_first_max)
+    summary = 'total %.0f s; load average before %s, after %s; %s cores' % (time.time() - started, load_before, loadavg(), os.cpu_count())
+    emit(args, table, summary, facts)
+    if args.json:
+        Path(args.json).write_text(json.dumps({'sizes': sizes, 'forks': args.forks, 'rows': rows, 'facts': facts,
+                                               'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, indent=1))
 
 
 if __name__ == '__main__':

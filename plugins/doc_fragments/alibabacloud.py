@@ -120,6 +120,16 @@ options:
         it. Modules that wait for the cloud document their own O(wait_timeout) (range and default); the others (the
         C(_info) modules, and modules whose calls finish at once) ignore it.
     type: int
+  api_rate_limit:
+    description:
+      - The API budget, in calls per second, shared by every module process of this controller that uses the same
+        cloud and O(access_key) (forks, hosts of one run, parallel runs) - calls are spaced C(1 / api_rate_limit) seconds
+        apart through a lock file in the temporary directory (named after a hash of the cloud and the access key).
+      - V(0) turns the budget off. If not set, the value of the E(DBGOV_API_RATE_LIMIT) environment variable is used,
+        else 10.
+      - The default follows the Bastionhost limit of 10 calls per second per account documented in its API reference (QPS limits).
+      - With C(-v) the result shows the budget under C(api_budget) (C(rate_limit), C(calls), C(waited_seconds)).
+    type: float
 notes:
   - Throttling (C(Throttling*), C(Rejected.Throttling)) answers are retried with capped exponential backoff and jitter.
     C(ServiceUnavailable), C(System.Busy) and other server errors are retried only for reads and for writes that are

@@ -133,6 +133,16 @@ options:
         it. Modules that wait for the cloud document their own O(wait_timeout) (range and default); the others (the
         C(_info) modules, and modules whose calls finish at once) ignore it.
     type: int
+  api_rate_limit:
+    description:
+      - The API budget, in calls per second, shared by every module process of this controller that uses the same
+        cloud and O(access_key) (forks, hosts of one run, parallel runs) - calls are spaced C(1 / api_rate_limit) seconds
+        apart through a lock file in the temporary directory (named after a hash of the cloud and the access key).
+      - V(0) turns the budget off. If not set, the value of the E(DBGOV_API_RATE_LIMIT) environment variable is used,
+        else 0 (no limit).
+      - Huawei Cloud answers a throttled request with HTTP 429, which is retried; set a limit when many forks share one access key.
+      - With C(-v) the result shows the budget under C(api_budget) (C(rate_limit), C(calls), C(waited_seconds)).
+    type: float
 notes:
   - Throttled requests (HTTP 429, C(APIGW.0308)) are retried with capped exponential backoff and jitter, honouring
     C(Retry-After). Other server errors are retried only for reads; a write is never repeated once it may have been executed.

@@ -26,8 +26,8 @@ from urllib.parse import quote, quote_plus, urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud
-from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ModuleFailure, ValidationError
+from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, credentials, huaweicloud, throttle
+from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ModuleFailure, PartialFailure, Plan, ValidationError
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import (
     ERROR_FIELDS, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, Transport,
 )
@@ -190,6 +190,8 @@ class CloudModule:
         # Every module accepts wait_timeout (doc fragments), so that a group module_defaults entry that sets it does not
         # break the modules that do not wait; those ignore it, the others declare their own (range, default).
         spec['wait_timeout'] = dict(type='int')
+        # the API budget (doc fragments huaweicloud/alibabacloud; module_utils/throttle.py)
+        spec['api_rate_limit'] = dict(type='float')
         spec.update(argument_spec)
         self.spec = spec
         raw = _raw_params()
@@ -230,11 +232,27 @@ class CloudModule:
         if self._transport is None:
             self._transport = self._new_transport()
             self.ansible._dbgov_transport = self._transport
+            self._transport.throttle = self.api_budget()
         return self._transport
 
     def _new_transport(self):
         return Transport(timeout=self.params['timeout'], validate_certs=self.params['validate_certs'],
                          ca_bundle=self.params.get('ca_bundle'))
+
+    def api_budget(self):
+        """The throttle shared by every module process of this controller using the same cloud and access key."""
+        rate = self.params.get('api_rate_limit')
+        if rate is not None and rate < 0:
+            raise ValidationError('api_rate_limit: must be 0 (no limit) or more calls per second')
+        return throttle.Throttle(throttle.state_path(self.CLOUD, self.params.get('access_key')),
+                                 throttle.resolve_rate(self.CLOUD, rate))
+
+    def _budget_fields(self):
+        """``api_budget`` for the result when the task runs with -v (or more) and a request was sent."""
+        limiter = self._transport.throttle if self._transport is not None else None
+        if limiter is None or getattr(self.ansible, '_verbosity', 0) < 1:
+            return {}
+        return dict(api_budget=limiter.report())
 
     def client(self, service):
         if service not in self._clients:
@@ -270,7 +288,9 @@ class CloudModule:
         """
         if region == self.params.get('region'):
             return self.client(service)
-        return self._region_client(service, region, self._new_transport())
+        transport = self._new_transport()
+        transport.throttle = self.transport.throttle   # one API budget for every region of the run
+        return self._region_client(service, region, transport)
 
     def _region_client(self, service, region, transport):
         raise NotImplementedError
@@ -286,6 +306,7 @@ class CloudModule:
     def fail(self, msg, **fields):
         """fail_json with only allowlisted fields (never a URL, body, header or raw response)."""
         result = dict((k, v) for k, v in fields.items() if k in ERROR_FIELDS and v is not None)
+        result.update(self._budget_fields())
         self.ansible.fail_json(msg=msg, **result)
 
     def fail_api(self, err, msg=None, plan=None, **fields):
@@ -395,10 +416,70 @@ class CloudModule:
             if diff_secrets:
                 result['diff']['after'] = dict(result['diff']['after'], **dict((name, DIFF_CHANGED) for name in diff_secrets))
         result.update((name, value() if callable(value) else value) for name, value in extra.items())
+        result.update(self._budget_fields())
+        self.ansible.exit_json(**result)
+
+    def finish_batch(self, items, key, item_key, reread=None, **extra):
+        """Converge a set of accounts planned up front (``common.BatchItem``) and exit.
+
+        Every item's actions run in order (never in check mode); an item whose action fails stops there and the others
+        go on. When something was written, ``reread()`` returns the end state of the whole set in one read as
+        ``{name: view}``. The result holds ``changed``, every ``actions`` entry, ``key``: one entry per item (``name``,
+        ``drift``, ``changed``, ``actions``, ``item_key``: the view after the task, ``note``, and ``diff`` in diff mode),
+        and ``diff`` of the whole set. Failed items raise ``PartialFailure`` (failed and succeeded names) at the end.
+        """
+        combined = Plan()
+        for item in items:
+            combined.actions.extend(item.plan.actions)
+        if not self.check_mode:
+            self._applied = combined
+            for item in items:
+                for action in item.plan.actions:
+                    try:
+                        action.result = action.call()
+                    except ApiError as exc:
+                        action.status = 'failed'
+                        item.error = dict(name=item.name, msg='%s did not complete: %s' % (action.operation, exc.describe()),
+                                          **dict((k, v) for k, v in exc.to_result().items() if v is not None))
+                        if exc.executed:
+                            item.error['executed'] = True
+                        break
+                    action.status = 'done'
+        done = [item for item in items if any(a.status == 'done' for a in item.plan.actions)]
+        if done and reread is not None:
+            views = reread()
+            for item in items:
+                if item.plan:
+                    item.after = views.get(item.name)
+        entries, before_all, after_all = [], {}, {}
+        for item in items:
+            changed = bool(item.plan) if self.check_mode else (item in done or bool(item.error and item.error.get('executed')))
+            entry = dict(name=item.name, drift=item.drift, changed=changed, actions=item.plan.public(), note=item.note)
+            entry[item_key] = item.after
+            before_all[item.name] = item.before
+            after_all[item.name] = dict(item.after, **dict((n, DIFF_CHANGED) for n in item.diff_secrets)) if (
+                item.after and item.diff_secrets and item.plan) else item.after
+            if self.diff_mode:
+                entry['diff'] = dict(before=_diff_view(item_key, item.before), after=_diff_view(item_key, after_all[item.name]))
+            entries.append(entry)
+        failed = [item.error for item in items if item.error]
+        changed = any(entry['changed'] for entry in entries)
+        if failed:
+            details = '; '.join('%s: %s' % (f['name'], f['msg']) for f in failed)
+            raise PartialFailure('%d of %d planned accounts failed: %s' % (len(failed), len([i for i in items if i.plan]), details),
+                                 failed, [item.name for item in done if not item.error], changed=changed, actions=combined.public())
+        result = dict(changed=changed, actions=combined.public())
+        result[key] = entries
+        if self.diff_mode:
+            result['diff'] = dict(before={key: dict((n, v) for n, v in before_all.items() if v is not None)},
+                                  after={key: dict((n, v) for n, v in after_all.items() if v is not None)})
+        result.update((name, value() if callable(value) else value) for name, value in extra.items())
+        result.update(self._budget_fields())
         self.ansible.exit_json(**result)
 
     def exit_info(self, **result):
         """The result of an _info module: nothing changed, ``result`` as given."""
+        result.update(self._budget_fields())
         self.ansible.exit_json(changed=False, **result)
 
 

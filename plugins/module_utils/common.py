@@ -113,6 +113,44 @@ class Plan:
         return [a.public() for a in self.actions]
 
 
+class BatchItem:
+    """One account of a set converged in one module run: its own ``plan``, ``before`` and predicted ``after`` views and its
+    ``drift`` (V(none), V(missing), V(different), V(undeclared), V(unresolved)); ``note`` says why an unresolved item was
+    left out. ``error`` is set by the module flow when one of its actions failed."""
+
+    def __init__(self, name, plan, before, after, drift, diff_secrets=(), note=None):
+        self.name = name
+        self.plan = plan
+        self.before = before
+        self.after = after
+        self.drift = drift
+        self.diff_secrets = tuple(diff_secrets)
+        self.note = note
+        self.error = None
+
+
+def drift_of(plan, before, state, undeclared=False):
+    """The drift of one account from its plan: V(undeclared) (exclusive delete), V(missing), V(different) or V(none)."""
+    if undeclared:
+        return 'undeclared'
+    if not plan:
+        return 'none'
+    if before is None and state == 'present':
+        return 'missing'
+    return 'different'
+
+
+def check_unique(option, names):
+    """Raise ValidationError naming ``option`` when a name appears twice in the list."""
+    seen, twice = set(), []
+    for name in names:
+        if name in seen and name not in twice:
+            twice.append(name)
+        seen.add(name)
+    if twice:
+        raise ValidationError('%s: each account may appear once; repeated: %s' % (option, ', '.join(repr(n) for n in twice)))
+
+
 # ---------------------------------------------------------------- input validation helpers
 
 def check_pattern(option, value, pattern, rule):

@@ -17,7 +17,7 @@ __metaclass__ = type
 from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import path_segment
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, Service, ValidationError, api_view, check_length, check_password, check_range,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, api_view, drift_of, check_length, check_password, check_range,
     password_to_set, pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
@@ -367,6 +367,43 @@ class AclInstance(Service):
         raise ApiError(SERVICE, operation, None, 'WaitTimeout', 'ACL account %r is still %s after %s s (wait_timeout)'
                        % (label, status, self.wait_timeout), executed=True)
 
+    def settle(self, expected):
+        """After a batch of writes sent without waiting: poll the list (one call when everything has settled) until every
+        account of ``expected`` (``{name: API fields expected, or None for deleted}``) has ended; return ``{name: view}`` of
+        the instance. Raises ApiError on a failed status or after ``wait_timeout``."""
+        seen = {}
+
+        def probe():
+            accounts = self.accounts()
+            seen['accounts'] = accounts
+            by_name = dict((a.get('account_name'), a) for a in accounts)
+            pending = []
+            for name, expect in expected.items():
+                account = by_name.get(name)
+                if expect is None:
+                    if account is not None and account.get('status') != 'DELETED':
+                        if account.get('status') in FAILED_STATUSES['delete']:
+                            seen['failed'] = account
+                            return True
+                        pending.append(name)
+                elif account is None or account.get('status') != 'AVAILABLE' or not _matches(account, expect):
+                    if account is not None and account.get('status') in FAILED_STATUSES['create'] | FAILED_STATUSES['update']:
+                        seen['failed'] = account
+                        return True
+                    pending.append(name)
+            seen['pending'] = pending
+            return not pending
+
+        done = self._wait(probe)
+        if seen.get('failed') is not None:
+            account = seen['failed']
+            raise ApiError(SERVICE, 'ListAclAccounts', None, 'AccountStatusError', 'ACL account %r ended in status %s'
+                           % (account.get('account_name'), account.get('status')), executed=True)
+        if not done:
+            raise ApiError(SERVICE, 'ListAclAccounts', None, 'WaitTimeout', 'ACL accounts %s have not settled after %s s (wait_timeout)'
+                           % (', '.join(repr(n) for n in seen.get('pending', [])), self.wait_timeout), executed=True)
+        return dict((a.get('account_name'), account_view(a)) for a in seen['accounts'] if a.get('status') != 'DELETED')
+
     def _job_detail(self, operation):
         """The job's failure reason, when the role change's job can be queried (UNVERIFIED that it can)."""
         if operation != 'UpdateAclAccount' or not self.job_id:
@@ -456,6 +493,70 @@ def plan_role(acl, current, params):
                                   % (before['name'], ', '.join(sorted(body))))
         plan.add('UpdateAclAccount', lambda: acl.change_role(before['id'], before['name'], body), target=before['name'], **body)
     return plan, before, after
+
+
+# --- a whole instance's account set in one run -----------------------------------------------------------
+
+ACCOUNT_ITEM_FIELDS = ('account_name', 'state', 'role', 'read_policy', 'password', 'description')
+
+
+def item_params(params, entry):
+    """The single-account params of one ``accounts`` entry (``update_password`` from the task)."""
+    item = dict((key, entry.get(key)) for key in ACCOUNT_ITEM_FIELDS)
+    item['state'] = item['state'] or 'present'
+    item['update_password'] = params.get('update_password') or 'on_create'
+    return item
+
+
+def plan_accounts(acl, accounts, params):
+    """Plan the declared set ``params['accounts']`` against the instance's API accounts: with ``exclusive`` first one
+    deletion per undeclared account except the default one (by name), then one ``BatchItem`` per declared account.
+
+    A missing account without role or password is V(unresolved): left out with ``skip_unresolved``, else the task fails
+    before any write. ``acl`` should not wait per write (``wait=False``): ``settle`` waits for the whole set at the end.
+    """
+    by_name = dict((a.get('account_name'), a) for a in accounts)
+    items, declared = [], set(entry['account_name'] for entry in params['accounts'])
+    if params.get('exclusive'):   # deletions first
+        for name in sorted(set(by_name) - declared):
+            if by_name[name].get('account_type') == DEFAULT_TYPE or name == DEFAULT_NAME:
+                continue
+            plan, before, after = _plan_delete(acl, by_name[name])
+            items.append(BatchItem(name, plan, before, None, 'undeclared'))
+    for index, entry in enumerate(params['accounts']):
+        item = item_params(params, entry)
+        name = item['account_name']
+        current = by_name.get(name)
+        missing = [opt for opt in ('role', 'password') if not item.get(opt)]
+        if current is None and item['state'] == 'present' and missing and name != DEFAULT_NAME:
+            note = 'cannot create: %s not given' % ' and '.join(missing)
+            if not params.get('skip_unresolved'):
+                raise ValidationError('accounts[%d]: %s (ACL account %r does not exist); nothing was changed' % (index, note, name))
+            items.append(BatchItem(name, Plan(), None, None, 'unresolved', note=note))
+            continue
+        try:
+            plan, before, after = plan_account(acl, current, item)
+        except ValidationError as exc:
+            raise ValidationError('accounts[%d] (%s): %s' % (index, name, exc))
+        secrets = ('password',) if after and after.get('password') == DIFF_CHANGED else ()
+        if after:
+            after = dict((k, v) for k, v in after.items() if k != 'password')
+        items.append(BatchItem(name, plan, before, after or None, drift_of(plan, before, item['state']), diff_secrets=secrets))
+    return items
+
+
+def settle_expectations(items):
+    """What ``AclInstance.settle`` waits for: the API fields each changed account must show, None when deleted."""
+    expected = {}
+    for item in items:
+        if not item.plan:
+            continue
+        if item.after is None:
+            expected[item.name] = None
+        else:
+            expect = dict(account_role=item.after.get('role'), account_read_policy=item.after.get('read_policy'))
+            expected[item.name] = dict((k, v) for k, v in expect.items() if v is not None)
+    return expected
 
 
 # --- discovery: the DCS instances of one region -----------------------------------------------------

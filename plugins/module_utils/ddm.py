@@ -18,7 +18,8 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import pat
 import functools
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    SECRET_PLACEHOLDER, Plan, Service, ValidationError, check_length, check_password, check_pattern, check_range, password_to_set, pattern_check,
+    SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, drift_of, check_length, check_password, check_pattern, check_range,
+    password_to_set, pattern_check,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
@@ -274,6 +275,64 @@ def plan_user(params, current, instance):
 
 def sets_password(plan):
     return any('password' in action.params for action in plan.actions)
+
+
+# --- a whole instance's account set in one run -----------------------------------------------------------
+
+USER_ITEM_FIELDS = ('name', 'state', 'password', 'base_authority', 'databases', 'description', 'password_lifetime')
+
+
+def item_params(params, entry):
+    """The single-account params of one ``users`` entry (``instance_id`` and ``update_password`` from the task)."""
+    item = dict((key, entry.get(key)) for key in USER_ITEM_FIELDS)
+    item['state'] = item['state'] or 'present'
+    item.update(instance_id=params['instance_id'], update_password=params.get('update_password') or 'on_create')
+    return item
+
+
+def unresolved_note(item, current):
+    """Why a missing account cannot be created from ``item`` (None when it can)."""
+    if current is not None or item['state'] != 'present':
+        return None
+    missing = [opt for opt in ('password', 'base_authority') if not item.get(opt)]
+    return 'cannot create: %s not given' % ' and '.join(missing) if missing else None
+
+
+def plan_users(params, current_users, instance):
+    """Plan the whole declared set ``params['users']`` against the instance's API accounts ``current_users``.
+
+    With ``exclusive``, first one deletion per undeclared account (sorted by name), then one ``BatchItem`` per declared
+    account, in the declared order. A declared account that is missing and lacks what a create needs is V(unresolved): with
+    ``skip_unresolved`` it is left out and reported, else the task fails before any write.
+    """
+    by_name = dict((user.get('name'), user) for user in current_users)
+    items, declared = [], set(entry['name'] for entry in params['users'])
+    if params.get('exclusive'):   # deletions first: they free account slots (at most 100 per instance) for the creates
+        for name in sorted(set(by_name) - declared):
+            item = dict(instance_id=params['instance_id'], name=name, state='absent')
+            plan, before, after = plan_user(item, by_name[name], instance)
+            items.append(BatchItem(name, plan, before, after, 'undeclared'))
+    for index, entry in enumerate(params['users']):
+        item = item_params(params, entry)
+        current = by_name.get(item['name'])
+        note = unresolved_note(item, current)
+        if note is not None:
+            if not params.get('skip_unresolved'):
+                raise ValidationError('users[%d]: %s (account %r does not exist); nothing was changed' % (index, note, item['name']))
+            items.append(BatchItem(item['name'], Plan(), None, None, 'unresolved', note=note))
+            continue
+        try:
+            plan, before, after = plan_user(item, current, instance)
+        except ValidationError as exc:
+            raise ValidationError('users[%d] (%s): %s' % (index, item['name'], exc))
+        items.append(BatchItem(item['name'], plan, before, after, drift_of(plan, before, item['state']),
+                               diff_secrets=('password',) if sets_password(plan) else ()))
+    return items
+
+
+def reread_users(instance):
+    """The end state of the whole instance in one read: ``{name: view}``."""
+    return dict((user.get('name'), normalize_user(user)) for user in instance.users())
 
 
 # --- discovery: the DDM instances of one region -----------------------------------------------------

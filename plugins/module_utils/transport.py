@@ -218,6 +218,7 @@ class Transport:
         self.session.headers['User-Agent'] = USER_AGENT
         self.retry = retry or RetryPolicy()
         self.memo = {}  # per-run lookups shared by the clients (e.g. the Huawei project id)
+        self.throttle = None  # the API budget (module_utils/throttle.py), set by the module: every attempt takes a slot
         self.events = []  # one line per failed attempt that was retried
 
     def _send(self, method, url, headers, body, budget):
@@ -261,6 +262,8 @@ class Transport:
         budget = self.timeout
         while True:
             attempt += 1
+            if self.throttle is not None:
+                self.throttle.acquire()
             method, url, headers, body = build()
             host = urlsplit(url).netloc
             error, kind, retry_after, quick = None, None, None, False

@@ -17,6 +17,11 @@ description:
     the account list until the account is C(AVAILABLE) again (or gone), for at most O(wait_timeout) seconds.
   - To change only the role of an account, M(dbgov.cloud.dcs_acl_role) is the smaller tool; to list accounts, use
     M(dbgov.cloud.dcs_acl_account_info).
+  - With O(accounts) the module converges a whole instance's declared ACL accounts in one run instead - one read, one
+    plan for the set, the writes (sent one after the other without waiting in between), then one wait for the whole
+    set that polls the list (a single call when everything has settled); with O(exclusive) it also deletes the
+    accounts the list does not declare (never the C(default) account). The
+    P(dbgov.cloud.access_baseline#role) role uses it.
 options:
   instance_id:
     description:
@@ -28,8 +33,57 @@ options:
       - The name of the ACL account (exact, case-sensitive), 1 to 64 characters, starting with a letter, with only
         letters, digits, C(-) and C(_).
       - The C(default) account belongs to the instance; it can be neither created nor deleted.
+      - Required unless O(accounts) is given; mutually exclusive with it.
     type: str
-    required: true
+  accounts:
+    description:
+      - The declared ACL accounts of the instance, converged in one run (see the description). Mutually exclusive with
+        O(account_name), O(role), O(read_policy), O(password) and O(description); O(update_password), O(wait) and
+        O(wait_timeout) apply to the whole set; O(state) is ignored (each entry has its own).
+      - Every entry is validated before any request, and every planned change is checked before any write. A missing
+        account without O(accounts[].role) or O(accounts[].password) fails the task before any write, unless
+        O(skip_unresolved=true).
+      - When a write fails, the other accounts are still converged; the task then fails listing the failed and
+        succeeded accounts (C(failed_items), C(succeeded_items)). An account that ends in a failed status during the
+        final wait fails the task.
+    type: list
+    elements: dict
+    suboptions:
+      account_name:
+        description: Name of the account (rules of O(account_name)).
+        type: str
+        required: true
+      state:
+        description: V(present) or V(absent), as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      role:
+        description: As O(role).
+        type: str
+        choices: [read, write]
+      read_policy:
+        description: As O(read_policy).
+        type: str
+        choices: [master, replica, master-replica]
+      password:
+        description: Password used when the account is created (and with O(update_password=always)).
+        type: str
+      description:
+        description: As O(description).
+        type: str
+  exclusive:
+    description:
+      - With O(accounts), delete every ACL account of the instance that O(accounts) does not name, except the
+        C(default) account.
+    type: bool
+    default: false
+  skip_unresolved:
+    description:
+      - With O(accounts), leave out (and report with drift V(unresolved)) a missing account that cannot be created
+        because its entry has no role or no password, instead of failing the task.
+    type: bool
+    default: false
   state:
     description:
       - V(present) creates or updates the account, V(absent) deletes it.
@@ -130,14 +184,64 @@ EXAMPLES = r'''
         instance_id: "{{ orders_cache_id }}"
         account_name: jdoe
         state: absent
+
+- name: Converge the whole ACL account set of an instance in one task
+  dbgov.cloud.dcs_acl_account:
+    region: cn-north-4
+    instance_id: 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40
+    exclusive: true
+    accounts:
+      - account_name: bi_readonly
+        role: read
+        password: "{{ vault_bi_redis_password }}"
+      - account_name: svc_payments
+        role: write
+        password: "{{ vault_payments_redis_password }}"
 '''
 
 RETURN = r'''
+accounts:
+  description:
+    - With O(accounts), first one entry per undeclared account deleted by O(exclusive) (deletions go first), then one
+      per declared account (in the declared order).
+  returned: success, when O(accounts) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Account name.
+      type: str
+    drift:
+      description:
+        - How the account differed before the task - V(none), V(missing) (created), V(different) (changed),
+          V(undeclared) (deleted by O(exclusive)), V(unresolved) (missing, left out by O(skip_unresolved)).
+      type: str
+    changed:
+      description: Whether this account was changed (would be, in check mode).
+      type: bool
+    actions:
+      description: The API operations of this account, as RV(actions).
+      type: list
+      elements: dict
+    account:
+      description: The account after the task, as RV(account) without C(password) (V(null) when it does not exist).
+      type: dict
+    note:
+      description: Why an unresolved account was left out (V(null) otherwise).
+      type: str
+    diff:
+      description: The account's own diff (in diff mode).
+      type: dict
+  sample:
+    - {name: bi_readonly, drift: missing, changed: true, note: null,
+       actions: [{operation: CreateAclAccount, status: done, target: bi_readonly}],
+       account: {id: 5b0e7e52-6c1f-4a3e-9d0b-1c2d3e4f5a6b, name: bi_readonly, type: normal, role: read, read_policy: null,
+                 status: AVAILABLE, description: ''}}
 account:
   description:
     - The ACL account. After a real change, as listed at the end of the run; in check mode, as it would be;
       V({}) when the account is absent at the end.
-  returned: success
+  returned: success, when O(account_name) is given
   type: dict
   contains:
     id:
@@ -192,24 +296,53 @@ actions:
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import DIFF_CHANGED, ValidationError, password_options, wait_options
-from ansible_collections.dbgov.cloud.plugins.module_utils import dcs
+from ansible_collections.dbgov.cloud.plugins.module_utils import common, dcs
+
+
+def validate_account(params, prefix=''):
+    """Check the options of one account; raise ValidationError naming the option (``prefix``: V(accounts[i].))."""
+    dcs.check_name(prefix + 'account_name', params['account_name'])
+    dcs.check_account_password(prefix + 'password', params['password'], params['account_name'])
+    dcs.check_description(prefix + 'description', params['description'])
+    if params['account_name'] == dcs.DEFAULT_NAME and params['state'] == 'absent':
+        raise ValidationError('%saccount_name: the default account belongs to the instance and cannot be deleted' % prefix)
+    if params['state'] == 'present' and params['update_password'] == 'always' and params['password'] is None:
+        raise ValidationError('%spassword: required with update_password=always' % prefix)
 
 
 def validate(params):
     dcs.check_id('instance_id', params['instance_id'])
-    dcs.check_name('account_name', params['account_name'])
-    dcs.check_account_password('password', params['password'], params['account_name'])
-    dcs.check_description('description', params['description'])
+    if params.get('accounts') is None:
+        if params.get('exclusive'):
+            raise ValidationError('exclusive: only with accounts (the declared account set)')
+        validate_account(params)
+    else:
+        for index, entry in enumerate(params['accounts']):
+            validate_account(dcs.item_params(params, entry), 'accounts[%d].' % index)
+        common.check_unique('accounts', [entry['account_name'] for entry in params['accounts']])
     dcs.check_wait_timeout('wait_timeout', params['wait_timeout'])
-    if params['account_name'] == dcs.DEFAULT_NAME and params['state'] == 'absent':
-        raise ValidationError('account_name: the default account belongs to the instance and cannot be deleted')
-    if params['state'] == 'present' and params['update_password'] == 'always' and params['password'] is None:
-        raise ValidationError('password: required with update_password=always')
+
+
+def run_batch(module):
+    """accounts: one read, the whole set planned, the writes sent without waiting, then one wait for the whole set."""
+    params = module.params
+    acl = module.service(dcs.AclInstance, params['instance_id'], wait=False)
+    items = dcs.plan_accounts(acl, acl.accounts(), params)
+    expected = dcs.settle_expectations(items)
+
+    def reread():
+        if params['wait']:
+            return acl.settle(expected)
+        return dict((a.get('account_name'), dcs.account_view(a)) for a in acl.accounts())
+
+    module.finish_batch(items, key='accounts', item_key='account', reread=reread)
 
 
 def run(module):
     params = module.params
     validate(params)
+    if params.get('accounts') is not None:
+        return run_batch(module)
     acl = module.service(dcs.AclInstance, params['instance_id'])
     current = acl.find(name=params['account_name'])
     plan, before, after = dcs.plan_account(acl, current, params)
@@ -233,7 +366,17 @@ def main():
     module = HuaweiCloudModule(
         argument_spec=dict(
             instance_id=dict(type='str', required=True),
-            account_name=dict(type='str', required=True),
+            account_name=dict(type='str'),
+            accounts=dict(type='list', elements='dict', options=dict(
+                account_name=dict(type='str', required=True),
+                state=dict(type='str', choices=['present', 'absent'], default='present'),
+                role=dict(type='str', choices=list(dcs.ROLES)),
+                read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
+                password=dict(type='str', no_log=True),
+                description=dict(type='str'),
+            )),
+            exclusive=dict(type='bool', default=False),
+            skip_unresolved=dict(type='bool', default=False),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             role=dict(type='str', choices=list(dcs.ROLES)),
             read_policy=dict(type='str', choices=list(dcs.READ_POLICIES)),
@@ -241,6 +384,8 @@ def main():
             description=dict(type='str'),
             **wait_options()
         ),
+        required_one_of=[('account_name', 'accounts')],
+        mutually_exclusive=[('accounts', opt) for opt in ('account_name', 'role', 'read_policy', 'password', 'description')],
         supports_check_mode=True,
     )
     module.run(run)

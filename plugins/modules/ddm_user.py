@@ -15,6 +15,10 @@ description:
   - The module reads the accounts of the instance once, compares the options you set with the account
     (privileges and schemas as order-free sets) and sends only what differs. A second identical run sends no write.
   - Options you do not set are left as they are on the account.
+  - With O(users) the module converges a whole instance's declared accounts in one run instead - one read, one plan for
+    the set, the writes, and one read of the end state (never a read per account); with O(exclusive) it also deletes
+    the accounts the list does not declare. Use it to keep many accounts in line (the P(dbgov.cloud.access_baseline#role)
+    role does); the single-account options stay for single changes.
 options:
   instance_id:
     description:
@@ -25,8 +29,59 @@ options:
     description:
       - Name of the account. 1 to 32 characters, starts with a letter, letters, digits and underscores only.
       - Matched exactly (case-sensitive) against the names of the instance's accounts.
+      - Required unless O(users) is given; mutually exclusive with it.
     type: str
-    required: true
+  users:
+    description:
+      - The declared accounts of the instance, converged in one run (see the description). Mutually exclusive with
+        O(name) and the other single-account options (O(password), O(base_authority), O(databases), O(description),
+        O(password_lifetime)); O(update_password) applies to every entry; O(state) is ignored (each entry has its own).
+      - Every entry is validated before any request, and every planned change is checked before any write. A missing
+        account without O(users[].password) or O(users[].base_authority) fails the task before any write, unless
+        O(skip_unresolved=true).
+      - When a write fails, the other accounts are still converged; the task then fails listing the failed and
+        succeeded accounts (C(failed_items), C(succeeded_items)).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the account (rules of O(name)).
+        type: str
+        required: true
+      state:
+        description: V(present) or V(absent), as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      password:
+        description: Password used when the account is created (and with O(update_password=always)).
+        type: str
+      base_authority:
+        description: As O(base_authority).
+        type: list
+        elements: str
+        choices: [CREATE, DROP, ALTER, INDEX, INSERT, DELETE, UPDATE, SELECT]
+      databases:
+        description: As O(databases).
+        type: list
+        elements: str
+      description:
+        description: As O(description).
+        type: str
+      password_lifetime:
+        description: As O(password_lifetime).
+        type: int
+  exclusive:
+    description:
+      - With O(users), delete every account of the instance that O(users) does not name.
+    type: bool
+    default: false
+  skip_unresolved:
+    description:
+      - With O(users), leave out (and report with drift V(unresolved)) a missing account that cannot be created because
+        its entry has no password or no base_authority, instead of failing the task.
+    type: bool
+    default: false
   state:
     description:
       - V(present) creates the account or brings it to the options you set.
@@ -138,13 +193,30 @@ EXAMPLES = r'''
     name: jdoe
     state: absent
     wait_timeout: 600
+
+- name: Converge the whole account set of an instance in one task (one read, the writes, one re-read)
+  dbgov.cloud.ddm_user:
+    region: cn-north-4
+    instance_id: 0a8f1c6baa124e99853719d9257324dfin09
+    exclusive: true
+    users:
+      - name: app_orders
+        password: "{{ vault_app_orders_password }}"
+        base_authority: [SELECT, INSERT, UPDATE, DELETE]
+        databases: [orders, order_items]
+      - name: bi_readonly
+        password: "{{ vault_bi_password }}"
+        base_authority: [SELECT]
+        databases: [orders, billing]
+      - name: jdoe
+        state: absent
 '''
 
 RETURN = r'''
 user:
   description:
     - The account after the task (the predicted account in check mode); V(null) when it does not exist.
-  returned: always
+  returned: when O(name) is given
   type: dict
   contains:
     name:
@@ -181,6 +253,41 @@ user:
       description: Time of the last password change (V(null) for an account predicted in check mode).
       type: str
       sample: "2024-03-18T09:12:44+0800"
+users:
+  description:
+    - With O(users), first one entry per undeclared account deleted by O(exclusive) (deletions go first), then one
+      per declared account (in the declared order).
+  returned: when O(users) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Account name.
+      type: str
+    drift:
+      description:
+        - How the account differed before the task - V(none), V(missing) (created), V(different) (changed),
+          V(undeclared) (deleted by O(exclusive)), V(unresolved) (missing, left out by O(skip_unresolved)).
+      type: str
+    changed:
+      description: Whether this account was changed (would be, in check mode).
+      type: bool
+    actions:
+      description: The API operations of this account, as RV(actions).
+      type: list
+      elements: dict
+    user:
+      description: The account after the task, as RV(user) (V(null) when it does not exist).
+      type: dict
+    note:
+      description: Why an unresolved account was left out (V(null) otherwise).
+      type: str
+    diff:
+      description: The account's own diff (in diff mode).
+      type: dict
+  sample:
+    - {name: app_orders, drift: none, changed: false, actions: [], note: null,
+       user: {name: app_orders, base_authority: [DELETE, INSERT, SELECT, UPDATE], databases: [order_items, orders]}}
 actions:
   description: The API operations planned (check mode) or performed, in order. Passwords appear as V(********).
   returned: always
@@ -195,30 +302,46 @@ actions:
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import HuaweiCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import ValidationError, password_options
-from ansible_collections.dbgov.cloud.plugins.module_utils import ddm
+from ansible_collections.dbgov.cloud.plugins.module_utils import common, ddm
+
+
+def validate_account(params, prefix=''):
+    """Check the options of one account; raise ValidationError naming the option (``prefix``: V(users[i].))."""
+    ddm.check_name(prefix + 'name', params['name'])
+    ddm.check_privileges(prefix + 'base_authority', params.get('base_authority'))
+    if params.get('base_authority') is not None and not params['base_authority']:
+        raise ValidationError('%sbase_authority: give at least one privilege (whether the API accepts an empty list is not documented)' % prefix)
+    ddm.check_schemas(prefix + 'databases', params.get('databases'))
+    ddm.check_user_password(prefix + 'password', params.get('password'), params['name'])
+    ddm.check_description(prefix + 'description', params.get('description'))
+    ddm.check_lifetime(prefix + 'password_lifetime', params.get('password_lifetime'))
+    if params['state'] == 'present' and params['update_password'] == 'always' and params.get('password') is None:
+        raise ValidationError('%spassword: required with update_password=always' % prefix)
 
 
 def validate(params):
     """Check every option before any request; raise ValidationError naming the option."""
     ddm.check_instance_id('instance_id', params['instance_id'])
-    ddm.check_name('name', params['name'])
-    ddm.check_privileges('base_authority', params.get('base_authority'))
-    if params.get('base_authority') is not None and not params['base_authority']:
-        raise ValidationError('base_authority: give at least one privilege (whether the API accepts an empty list is not documented)')
-    ddm.check_schemas('databases', params.get('databases'))
-    ddm.check_user_password('password', params.get('password'), params['name'])
-    ddm.check_description('description', params.get('description'))
-    ddm.check_lifetime('password_lifetime', params.get('password_lifetime'))
+    if params.get('users') is None:
+        if params.get('exclusive'):
+            raise ValidationError('exclusive: only with users (the declared account set)')
+        validate_account(params)
+    else:
+        for index, entry in enumerate(params['users']):
+            validate_account(ddm.item_params(params, entry), 'users[%d].' % index)
+        common.check_unique('users', [entry['name'] for entry in params['users']])
     if params.get('wait_timeout') is not None and params['wait_timeout'] < 0:
         raise ValidationError('wait_timeout: must be 0 or more seconds')
-    if params['state'] == 'present' and params['update_password'] == 'always' and params.get('password') is None:
-        raise ValidationError('password: required with update_password=always')
 
 
 def run(module):
     params = module.params
     validate(params)
     instance = module.service(ddm.DdmInstance, params['instance_id'])
+    if params.get('users') is not None:
+        items = ddm.plan_users(params, instance.users(), instance)    # one read, the whole set planned before any write
+        module.finish_batch(items, key='users', item_key='user', reread=lambda: ddm.reread_users(instance))
+        return
     current = instance.find(params['name'])
     plan, before, after = ddm.plan_user(params, current, instance)
     # the password cannot be shown or compared: the diff marks it, the returned user never holds it
@@ -230,7 +353,18 @@ def main():
     module = HuaweiCloudModule(
         argument_spec=dict(
             instance_id=dict(type='str', required=True),
-            name=dict(type='str', required=True),
+            name=dict(type='str'),
+            users=dict(type='list', elements='dict', options=dict(
+                name=dict(type='str', required=True),
+                state=dict(type='str', default='present', choices=['present', 'absent']),
+                password=dict(type='str', no_log=True),
+                base_authority=dict(type='list', elements='str', choices=list(ddm.PRIVILEGES)),
+                databases=dict(type='list', elements='str'),
+                description=dict(type='str'),
+                password_lifetime=dict(type='int', no_log=False),
+            )),
+            exclusive=dict(type='bool', default=False),
+            skip_unresolved=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             **password_options(),
             base_authority=dict(type='list', elements='str', choices=list(ddm.PRIVILEGES)),
@@ -239,6 +373,8 @@ def main():
             password_lifetime=dict(type='int', no_log=False),
             wait_timeout=dict(type='int', default=300),
         ),
+        required_one_of=[('name', 'users')],
+        mutually_exclusive=[('users', opt) for opt in ('name', 'password', 'base_authority', 'databases', 'description', 'password_lifetime')],
         supports_check_mode=True,
     )
     module.run(run)

@@ -209,3 +209,52 @@ def test_default_account_is_neither_created_nor_changed(cloud, run_module):
     res = run_module(account_name='default', description='changed')
     assert res.failed and 'does not change it' in res.result['msg'] and writes(cloud) == []
     assert run_module(account_name='default', role='write').result['changed'] is False
+
+
+# ------------------------------------------------------------------ accounts: a whole instance in one run
+
+def declared(name, **kwargs):
+    return dict(dict(account_name=name, role='read', password=PASSWORD), **kwargs)
+
+
+SET = [declared('jdoe', description='John Doe')] + [declared('svc_%02d' % i) for i in range(4)]
+
+
+def test_accounts_first_run_writes_then_waits_once_for_the_set(cloud, run_module):
+    res = run_module(diff=True, accounts=SET)
+    assert not res.failed and res.result['changed'] is True
+    # one read, the instance check, four creates without waiting in between, then the wait for the set (the fake settles
+    # a change on the second list after it, so the set needs two lists whatever its size)
+    assert operations(cloud['calls']) == (['ListAclAccounts', 'ShowInstance'] + ['CreateAclAccount'] * 4
+                                          + ['ListAclAccounts', 'ListAclAccounts'])
+    entries = dict((e['name'], e) for e in res.result['accounts'])
+    assert entries['jdoe']['drift'] == 'none' and entries['svc_02']['drift'] == 'missing'
+    assert entries['svc_02']['account']['status'] == 'AVAILABLE' and entries['svc_02']['account']['id'] == 'id-svc_02'
+    assert res.result['diff']['after']['accounts']['svc_02']['password'] == '<changed>'
+    assert PASSWORD not in json.dumps(res.result)
+    del cloud['calls'][:]
+    again = run_module(accounts=SET)
+    assert again.result['changed'] is False and operations(cloud['calls']) == ['ListAclAccounts']
+
+
+def test_accounts_check_mode_and_exclusive_never_touch_the_default_account(cloud, run_module):
+    res = run_module(check_mode=True, accounts=[declared('svc_new')], exclusive=True)
+    assert operations(cloud['calls']) == ['ListAclAccounts']
+    assert [(e['name'], e['drift']) for e in res.result['accounts']] == [('jdoe', 'undeclared'), ('svc_new', 'missing')]
+    res = run_module(accounts=[declared('svc_new')], exclusive=True)
+    assert writes(cloud) == ['DeleteAclAccount', 'CreateAclAccount']
+    assert sorted(a['account_name'] for a in cloud['accounts']) == ['default', 'svc_new']
+    assert res.result['accounts'][0]['account'] is None
+
+
+def test_accounts_unresolved_and_bad_input(cloud, run_module):
+    res = run_module(accounts=[dict(account_name='svc_x', role='read')])
+    assert res.failed and res.result['msg'].startswith('accounts[0]: cannot create: password not given')
+    assert writes(cloud) == []
+    res = run_module(accounts=[dict(account_name='svc_x', role='read')], skip_unresolved=True)
+    assert not res.failed and res.result['accounts'][0]['drift'] == 'unresolved' and writes(cloud) == []
+    del cloud['calls'][:]
+    for args in (dict(accounts=[declared('ok'), declared('ok')]), dict(accounts=[declared('default', state='absent')]),
+                 dict(accounts=[declared('1bad')]), dict(account_name='jdoe', exclusive=True)):
+        assert run_module(**args).failed, args
+    assert cloud['calls'] == []

@@ -285,3 +285,87 @@ def test_api_error_reports_code_and_request_id(cloud, run_module):
     assert res.result['error_code'] == 'DBS.300300' and res.result['request_id'] == 'req-42'
     assert res.result['actions'][0]['status'] == 'failed'
     assert PASSWORD not in json.dumps(res.result)
+
+
+# ------------------------------------------------------------------ users: a whole instance in one run
+
+def entry(name, **kwargs):
+    return dict(dict(name=name, password=PASSWORD, base_authority=['SELECT'], databases=['orders']), **kwargs)
+
+
+SET = [entry('app_orders', base_authority=['SELECT', 'INSERT', 'UPDATE', 'DELETE'], databases=['orders', 'order_items'],
+             description='orders service', password_lifetime=90)] + [entry('svc_%02d' % i) for i in range(5)]
+
+
+def test_users_first_run_creates_the_set_with_one_read_before_and_one_after(cloud, run_module):
+    res = run_module(diff=True, users=SET)
+    assert not res.failed and res.result['changed'] is True
+    assert operations(cloud['calls']) == ['ListDdmUsers'] + ['CreateDdmUser'] * 5 + ['ListDdmUsers']
+    entries = dict((e['name'], e) for e in res.result['users'])
+    assert entries['app_orders']['drift'] == 'none' and entries['app_orders']['changed'] is False
+    assert entries['svc_03']['drift'] == 'missing' and entries['svc_03']['changed'] is True
+    assert entries['svc_03']['user']['status'] == 'RUNNING'          # the re-read, not the prediction
+    assert [a['operation'] for a in entries['svc_03']['actions']] == ['CreateDdmUser']
+    assert res.result['diff']['after']['users']['svc_03']['password'] == '<changed>'
+    assert 'svc_03' not in res.result['diff']['before']['users']
+    assert PASSWORD not in json.dumps(res.result)
+    del cloud['calls'][:]
+    res = run_module(diff=True, users=SET)
+    assert res.result['changed'] is False and operations(cloud['calls']) == ['ListDdmUsers']
+    assert set(e['drift'] for e in res.result['users']) == {'none'}
+
+
+def test_users_check_mode_plans_everything_and_writes_nothing(cloud, run_module):
+    res = run_module(check_mode=True, users=SET[:3], exclusive=True)
+    assert res.result['changed'] is True and operations(cloud['calls']) == ['ListDdmUsers']
+    assert [a['status'] for a in res.result['actions']] == ['planned', 'planned']
+    assert [e['drift'] for e in res.result['users']] == ['none', 'missing', 'missing']
+
+
+def test_users_exclusive_deletes_the_undeclared_and_updates_what_differs(cloud, run_module):
+    cloud['users']['old_one'] = dict(APP, name='old_one')
+    res = run_module(users=[entry('app_orders', base_authority=['SELECT'])], exclusive=True)
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'DeleteDdmUser', 'UpdateDdmUser', 'ListDdmUsers']
+    assert [(e['name'], e['drift']) for e in res.result['users']] == [('old_one', 'undeclared'), ('app_orders', 'different')]
+    assert res.result['users'][0]['user'] is None and sorted(cloud['users']) == ['app_orders']
+
+
+def test_users_a_failed_write_leaves_the_others_converged(cloud, run_module):
+    res = run_module(users=SET[:2])   # svc_00 exists; of svc_01 and svc_02, the first create fails
+    assert not res.failed and 'svc_00' in cloud['users']
+    cloud['errors']['CreateDdmUser'] = [ApiError('ddm', 'CreateDdmUser', 400, 'DBS.300300', 'quota', 'req-7')]
+    del cloud['calls'][:]
+    res = run_module(users=SET[:4])
+    assert res.failed and res.result['changed'] is True
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'CreateDdmUser', 'CreateDdmUser', 'ListDdmUsers']
+    assert [f['name'] for f in res.result['failed_items']] == ['svc_01'] and res.result['failed_items'][0]['request_id'] == 'req-7'
+    assert res.result['succeeded_items'] == ['svc_02'] and 'svc_02' in cloud['users'] and 'svc_01' not in cloud['users']
+    assert [a['status'] for a in res.result['actions']] == ['failed', 'done']
+    assert PASSWORD not in json.dumps(res.result)
+
+
+def test_users_unresolved_fails_before_any_write_unless_skipped(cloud, run_module):
+    users = [entry('svc_a'), dict(name='svc_nopw', base_authority=['SELECT'])]
+    res = run_module(users=users)
+    assert res.failed and res.result['msg'].startswith('users[1]: cannot create: password not given')
+    assert operations(cloud['calls']) == ['ListDdmUsers']
+    res = run_module(users=users, skip_unresolved=True)
+    assert not res.failed and [e['drift'] for e in res.result['users']] == ['missing', 'unresolved']
+    assert res.result['users'][1]['note'] == 'cannot create: password not given' and 'svc_nopw' not in cloud['users']
+
+
+@pytest.mark.parametrize('args, start', [
+    (dict(users=[dict(name='ok_one'), dict(name='1bad')]), 'users[1].name: '),
+    (dict(users=[dict(name='ok_one', password='short')]), 'users[0].password: '),
+    (dict(users=[dict(name='ok_one'), dict(name='ok_one')]), 'users: each account may appear once'),
+    (dict(name='app_orders', exclusive=True), 'exclusive: only with users'),
+])
+def test_users_bad_input_makes_no_request(cloud, run_module, args, start):
+    res = run_module(**args)
+    assert res.failed and res.result['msg'].startswith(start), res.result['msg']
+    assert cloud['calls'] == []
+
+
+def test_users_and_name_are_mutually_exclusive(cloud, run_module):
+    res = run_module(name='app_orders', users=SET)
+    assert res.failed and 'mutually exclusive' in res.result['msg'] and cloud['calls'] == []

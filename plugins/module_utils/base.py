@@ -385,30 +385,32 @@ class CloudModule:
                               % (action.operation, done, len(plan)), plan=plan, changed=bool(done or exc.executed))
             action.status = 'done'
 
-    def verify(self, plan, before, predicted, reread):
+    def verify(self, plan, before, predicted, reread, unverified=()):
         """After a real change, the re-read must show what was asked: fail naming every field where it does not (a cloud
-        that answered "done" without doing it, or a change undone meanwhile)."""
+        that answered "done" without doing it, or a change undone meanwhile). ``unverified``: fields the read cannot
+        show on this resource (they are not compared)."""
         if self.params.get('wait') is False:
             return  # the task asked not to wait: the change may still be in progress
-        wrong = mismatches(before, predicted, reread)
+        wrong = [field for field in mismatches(before, predicted, reread) if field not in unverified]
         if wrong:
             details = ', '.join('%s is %r, asked %r' % (f, reread.get(f), predicted.get(f)) if f in (reread or {}) else f for f in wrong)
             self.fail('the state read back after the change is not what was asked: %s' % details, changed=True,
                       error_code='ChangeNotApplied', actions=plan.public())
 
-    def finish(self, plan, before, after, key, reread=None, diff_secrets=(), **extra):
+    def finish(self, plan, before, after, key, reread=None, diff_secrets=(), unverified=(), **extra):
         """Apply (unless check mode), re-read the end state when something changed, and exit.
 
         ``before``/``after`` are the resource views for the diff (``after`` is the predicted end state);
         ``reread()`` returns the real end state after a real change (it raises to fail). ``diff_secrets``: the secret
         fields the plan sets (a password), shown as ``<changed>`` on the diff's after side, never in ``key``'s view.
+        ``unverified``: fields the re-read cannot show on this resource, left out of the check of the end state.
         An ``extra`` value that is callable is called after the plan ran (for values only known then, such as a
         request id).
         """
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
             predicted, after = after, reread()
-            self.verify(plan, before, predicted, after)
+            self.verify(plan, before, predicted, after, unverified)
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:

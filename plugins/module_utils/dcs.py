@@ -164,6 +164,11 @@ def read_policy_reported(account):
     return 'account_read_policy' in (account or {})
 
 
+def unverified_fields(accounts):
+    """The fields a re-read of this instance's accounts cannot show: read_policy where no account reports it."""
+    return () if any(read_policy_reported(account) for account in accounts) else ('read_policy',)
+
+
 def role_changes(view, role=None, read_policy=None, policy_reported=True):
     """The role-change body: only the fields that are given and differ from ``view``.
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: alibabacloud_credentials
 short_description: Obtain temporary Alibaba Cloud credentials once, for the module_defaults of a play
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Resolves credentials through the collection's credential chain (see O(access_key)) and, with O(assume_role), assumes
     a RAM role (STS C(AssumeRole)), then returns the temporary credentials and their expiry.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bastion_instance_info
 short_description: Discover the Alibaba Cloud Bastionhost instances of one or more regions
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists every Bastionhost instance of the given regions (C(DescribeInstances), every page), so that the database
     grants of every bastion host can be reviewed, including hosts nobody listed by hand.

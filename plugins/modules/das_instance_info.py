@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: das_instance_info
 short_description: Discover the database instances Huawei Cloud DAS manages in one or more regions
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists every database instance DAS (Data Admin Service) manages in the given regions, per datastore type
     (C(GET /v3/{project_id}/instances?datastore_type=...), every page), with whether the built-in account is logged in

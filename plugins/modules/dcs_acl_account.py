@@ -344,7 +344,8 @@ def run(module):
     if params.get('accounts') is not None:
         return run_batch(module)
     acl = module.service(dcs.AclInstance, params['instance_id'])
-    current = acl.find(name=params['account_name'])
+    accounts = acl.accounts()
+    current = dcs.select(accounts, params['account_name'])
     plan, before, after = dcs.plan_account(acl, current, params)
     if not plan and params['state'] == 'present' and dcs.status_warning(before):
         module.warn(dcs.status_warning(before))
@@ -359,7 +360,8 @@ def run(module):
             view['password'] = DIFF_CHANGED
         return view
 
-    module.finish(plan, before, after, key='account', reread=reread, job_id=lambda: acl.job_id)
+    module.finish(plan, before, after, key='account', reread=reread, unverified=dcs.unverified_fields(accounts),
+                  job_id=lambda: acl.job_id)
 
 
 def main():

@@ -200,7 +200,7 @@ def run(module):
     if dcs.read_policy_warning(current, params['read_policy'], params['instance_id']):
         module.warn(dcs.read_policy_warning(current, params['read_policy'], params['instance_id']))
     module.finish(plan, before, after, key='account', reread=lambda: acl.reread(account_id=before['id']),
-                  job_id=lambda: acl.job_id)
+                  unverified=dcs.unverified_fields(accounts), job_id=lambda: acl.job_id)
 
 
 def main():

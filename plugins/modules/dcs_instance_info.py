@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dcs_instance_info
 short_description: Discover the Huawei Cloud DCS (Redis) instances of one or more regions, and which support ACL accounts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists every DCS (Distributed Cache Service) instance of the given regions (C(GET /v2/{project_id}/instances), every
     page of 1000), with the engine and engine version and whether the instance supports ACL accounts

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ddm_instance_info
 short_description: Discover the Huawei Cloud DDM instances of one or more regions
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists every DDM (Distributed Database Middleware) instance of the given regions
     (C(GET /v1/{project_id}/instances), every page of 128), so that account governance can cover instances nobody

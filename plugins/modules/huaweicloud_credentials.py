@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: huaweicloud_credentials
 short_description: Obtain temporary Huawei Cloud credentials once, for the module_defaults of a play
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Resolves credentials through the collection's credential chain (see O(access_key)) and, with O(assume_role), obtains
     temporary credentials of an IAM agency (C(securitytokens), method C(assume_role)), then returns them and their expiry.

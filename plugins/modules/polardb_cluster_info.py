@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: polardb_cluster_info
 short_description: Discover the Alibaba Cloud PolarDB clusters of one or more regions
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists every PolarDB cluster of the given regions (C(DescribeDBClusters), every page of 100), with engine, version
     and status, so that account governance can cover clusters nobody listed by hand.

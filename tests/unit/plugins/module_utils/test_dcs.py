@@ -313,3 +313,11 @@ def test_missing_account_message_lists_nothing_secret():
     err = acl.missing(name='ghost', count=7)
     assert str(err) == "no ACL account named 'ghost' on DCS instance %s (the instance lists 7 account(s))" % IID
     assert 'with ID' in str(acl.missing(account_id='x', count=1))
+
+
+def test_read_policy_is_unverified_only_where_no_account_reports_it():
+    reported = {'account_name': 'a', 'account_read_policy': None}
+    unreported = {'account_name': 'b'}
+    assert dcs.unverified_fields([unreported, reported]) == ()
+    assert dcs.unverified_fields([unreported]) == ('read_policy',)
+    assert dcs.unverified_fields([]) == ('read_policy',)

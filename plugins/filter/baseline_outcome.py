@@ -11,7 +11,7 @@ name: baseline_outcome
 short_description: The drift report of an access baseline run from its registered results
 version_added: 1.0.0
 description:
-  - Used by the role R(dbgov.cloud.access_baseline,ansible_collections.dbgov.cloud.access_baseline_role) to build its
+  - Used by the role C(dbgov.cloud.access_baseline) to build its
     facts C(access_baseline_summary) and C(access_baseline_drift) and its printed report in one call (instead of a large
     template evaluated on every host).
   - DDM and DCS rows come from the modules' per-account results (M(dbgov.cloud.ddm_user) C(users),
@@ -25,7 +25,7 @@ options:
         C(bastionhost_read), C(bastionhost_done), C(bastionhost_groups_done), C(polardb_read), C(polardb_done) (a key
         that is missing or null gives no row), plus C(check_mode) (bool), C(applied) (bool - whether the enforcement
         tasks ran in this run; without, the C(*_done) DDM/DCS results are ignored), C(instances) (the instances in
-        scope, from P(dbgov.cloud.baseline_scope#filter)) and C(discover) (bool - print the instance counts).
+        scope, from the filter C(dbgov.cloud.baseline_scope)) and C(discover) (bool - print the instance counts).
     type: dict
     required: true
 author:

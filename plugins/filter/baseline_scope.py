@@ -11,13 +11,13 @@ name: baseline_scope
 short_description: The instances an access baseline governs, listed and discovered
 version_added: 1.0.0
 description:
-  - Used by the role R(dbgov.cloud.access_baseline,ansible_collections.dbgov.cloud.access_baseline_role) (one call
+  - Used by the role C(dbgov.cloud.access_baseline) (one call
     instead of a large template evaluated on every host).
   - For each service (V(ddm), V(dcs), V(polardb), V(bastionhost)) it returns the instance entries to govern and a report
     row per instance in scope.
   - The entries are the listed ones (C(huaweicloud.ddm), C(huaweicloud.dcs), C(alibabacloud.polardb),
     C(alibabacloud.bastionhost)), then one entry per discovered instance that is neither listed nor excluded, built from
-    the service's template (C(ddm_discovered), C(dcs_discovered), C(polardb_discovered), C(bastionhost_discovered)):
+    the service's template (C(ddm_discovered), C(dcs_discovered), C(polardb_discovered), C(bastionhost_discovered)) -
     the template's keys except C(exclude), with the instance's ID, C(region) (and the DDM C(project_id)) and
     C(source=discovered).
   - A listed instance is governed by its own entry only. An instance whose ID or name is in the template's C(exclude)
@@ -31,9 +31,10 @@ options:
     required: true
   discovered:
     description:
-      - The registered results of the discovery modules by service, for example
-        C({ddm: <ddm_instance_info result>, dcs: <dcs_instance_info result>}). A skipped or missing result discovers
-        nothing; only the services whose template the document has use their result.
+      - The registered results of the discovery modules by service (V(ddm) - M(dbgov.cloud.ddm_instance_info), V(dcs) -
+        M(dbgov.cloud.dcs_instance_info), V(polardb) - M(dbgov.cloud.polardb_cluster_info), V(bastionhost) -
+        M(dbgov.cloud.bastion_instance_info)). A skipped or missing result discovers nothing; only the services whose
+        template the document has use their result.
     type: dict
     default: {}
 author:

@@ -417,7 +417,8 @@ class CloudModule:
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
             predicted, after = after, reread()
-            self.verify(plan, before, predicted, after, unverified)
+            # a predicted None after an existing resource is a deletion: the re-read must find nothing
+            self.verify(plan, before, {} if predicted is None and before is not None else predicted, after, unverified)
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:

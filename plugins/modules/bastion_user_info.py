@@ -7,7 +7,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: bastion_user_info
-short_description: Show how an Alibaba Cloud Bastionhost user reaches databases - directly and through its user groups
+short_description: Show how Alibaba Cloud Bastionhost users reach databases - directly and through their user groups
 version_added: 1.0.0
 description:
   - Reads a Bastionhost user, its lock state, the user groups it belongs to, the database grants it holds directly and

@@ -16,7 +16,7 @@ description:
     of its groups C(ListDatabasesForUser)/C(ListDatabasesForUserGroup) and, per authorized database,
     C(ListDatabaseAccountsForUser)/C(ListDatabaseAccountsForUserGroup); every list is read to its last page.
   - Without O(user_id) and O(user_name), reads every user of the bastion host (C(ListUsers), all pages) the same way
-    and returns them in RV(users): the whole bastion host, for a review of who reaches which database. Bastionhost has
+    and returns them in RV(users) (the whole bastion host, for a review of who reaches which database). Bastionhost has
     no call that lists the grants of a whole host, so this costs the per-user reads above; each user group's grants
     are read once, however many users share the group.
 options:

@@ -540,7 +540,7 @@ def test_a_batch_item_whose_reread_disagrees_fails_naming_it(capsys, views, fail
     if not failed:
         assert not result.get('failed') and [u['name'] for u in result['users'] if u['changed']] == ['app', 'old', 'new']
         return
-    assert result['failed'] and result['failed_items'] and [f['name'] for f in result['failed_items']] == [n for n, _ in failed]
+    assert result['failed'] and result['failed_items'] and [f['name'] for f in result['failed_items']] == [entry[0] for entry in failed]
     for item, (name, detail) in zip(result['failed_items'], failed):
         assert item['error_code'] == 'ChangeNotApplied' and item['msg'].endswith(detail), item
     assert result['succeeded_items'] == []

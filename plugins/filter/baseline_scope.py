@@ -21,8 +21,8 @@ description:
     the template's keys except C(exclude), with the instance's ID, C(region) (and the DDM C(project_id)) and
     C(source=discovered).
   - A listed instance is governed by its own entry only. An instance whose ID or name is in the template's C(exclude)
-    is never governed, listed or not. A discovered DCS instance whose C(acl_supported) is false is left alone
-    (status V(unsupported)).
+    is never governed, listed or not. A discovered DCS instance whose C(acl_supported) is false, and a discovered
+    PolarDB cluster whose C(db_type) is not C(MySQL), is left alone (status V(unsupported)).
 positional: discovered
 options:
   _input:
@@ -119,7 +119,9 @@ def _service_scope(cloud, service, key, doc, found):
         if ident in listed_ids:
             continue
         excluded = ident in exclude or found_instance.get('name') in exclude
-        unsupported = found_instance.get('acl_supported', True) is False
+        # a DCS instance without ACL accounts; a PolarDB cluster that is not PolarDB for MySQL (standard accounts of
+        # PolarDB for MySQL only, see polardb_account)
+        unsupported = found_instance.get('acl_supported', True) is False or found_instance.get('db_type', 'MySQL') != 'MySQL'
         if not (excluded or unsupported):
             entry = {key: ident, 'region': found_instance.get('region'), 'exclusive': bool(template.get('exclusive')), 'source': 'discovered'}
             if found_instance.get('project_id'):
@@ -129,6 +131,8 @@ def _service_scope(cloud, service, key, doc, found):
         note = ''
         if excluded:
             note = 'in the exclude list'
+        elif unsupported and service == 'polardb':
+            note = 'not PolarDB for MySQL (%s)' % found_instance.get('db_type')
         elif unsupported:
             note = 'no ACL accounts on %s %s' % (found_instance.get('engine') or '', found_instance.get('engine_version') or '')
         instances.append({'cloud': cloud, 'service': service, 'instance': ident, 'name': found_instance.get('name') or '',

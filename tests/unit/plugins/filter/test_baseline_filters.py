@@ -59,6 +59,12 @@ def test_scope_exclude_wins_over_a_listed_entry_and_no_template_discovers_nothin
     assert scope['ddm']['instances'][0]['status'] == 'excluded'
     # no polardb_discovered template: the discovery result is not used
     assert scope['polardb']['entries'] == [{'cluster_id': 'pc-1'}]
+    document['alibabacloud']['polardb_discovered'] = {'accounts': [{'account_name': 'audit_ro'}]}
+    scope = baseline_scope(document, {'polardb': found({'cluster_id': 'pc-2', 'name': 'x', 'db_type': 'MySQL'},
+                                                       {'cluster_id': 'pc-3', 'name': 'pg', 'db_type': 'PostgreSQL'})})
+    assert [e['cluster_id'] for e in scope['polardb']['entries']] == ['pc-1', 'pc-2']
+    assert scope['polardb']['instances'][2]['status'] == 'unsupported'
+    assert scope['polardb']['instances'][2]['note'] == 'not PolarDB for MySQL (PostgreSQL)'
     # a skipped discovery (nothing asked for) discovers nothing
     assert baseline_scope({'huaweicloud': {'ddm_discovered': {}}}, {'ddm': {'skipped': True}})['ddm']['entries'] == []
     with pytest.raises(AnsibleFilterError, match='baseline document'):

@@ -47,3 +47,20 @@ options:
       - Return only the instances that carry every one of these tags (key and value, exact); the service filters.
     type: dict
 '''
+
+    INSTANCES = r'''
+options:
+  concurrency:
+    description:
+      - With O(instance_ids), how many instances are read at the same time (1 to 16), each with a connection of its own.
+    type: int
+    default: 4
+  fail_on_instance_error:
+    description:
+      - With O(instance_ids), fail the task when any instance cannot be read (the message names every such instance
+        with its error code and request ID); this is the default, so that a caller never mistakes an unread instance
+        for one without accounts.
+      - With V(false), such an instance is reported in RV(instance_errors) with a warning, and the others are returned.
+    type: bool
+    default: true
+'''

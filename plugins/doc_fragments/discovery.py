@@ -50,6 +50,16 @@ options:
 
     INSTANCES = r'''
 options:
+  instance_ids:
+    description:
+      - IDs of several instances of the region, read in one run instead of O(instance_id) (at most 1000; a repeated ID
+        is read once). Each instance's accounts are returned in RV(instances), in this order; the single-instance
+        results (RV(instance_id) and the account list) are not returned.
+      - An instance that cannot be read (unknown ID, access denied, an API error after the retries) fails the task,
+        naming every such instance, unless O(fail_on_instance_error=false).
+    type: list
+    elements: str
+    version_added: 1.0.0
   concurrency:
     description:
       - With O(instance_ids), how many instances are read at the same time (1 to 16), each with a connection of its own.

@@ -132,7 +132,7 @@ notes:
     name forwards or backwards."
   - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
     to one account (password and role), it waits between them even with O(wait=false).
-  - With O(wait=false), a deletion (or another asynchronous change) is only accepted when the task ends, not finished:
+  - With O(wait=false), a deletion (or another asynchronous change) is only accepted when the task ends, not finished;
     RV(finished) is V(false) and RV(account) is the state read right after the request (for example C(DELETING)). To
     wait for many such deletions at once, use M(dbgov.cloud.dcs_acl_account_info) with
     O(dbgov.cloud.dcs_acl_account_info#module:instance_ids) and O(dbgov.cloud.dcs_acl_account_info#module:wait_deleted),
@@ -285,7 +285,7 @@ account:
 finished:
   description:
     - V(false) when the run sent an asynchronous change (create, role or password change, delete) without waiting for it
-      (O(wait=false)): the cloud accepted it, it may not have finished. V(true) otherwise (nothing to wait for, check
+      (O(wait=false)) - the cloud accepted it, it may not have finished. V(true) otherwise (nothing to wait for, check
       mode, or the module waited). Without O(accounts).
   returned: success
   type: bool

@@ -14,7 +14,7 @@ description:
     (C(GET /v2/{project_id}/instances/{instance_id}/accounts)), optionally only the one with a given name.
   - Passwords are never returned (the API has none to give).
   - With O(instance_ids) the module reads several instances of the region in one run, at the same time (at most
-    O(concurrency) at once, each with a connection of its own), and returns one entry per instance in RV(instances):
+    O(concurrency) at once, each with a connection of its own), and returns one entry per instance in RV(instances) -
     one module process for a whole fleet instead of one per instance. With O(wait_deleted) it also waits, for all the
     instances at once, until deletions sent without waiting (M(dbgov.cloud.dcs_acl_account) with O(dbgov.cloud.dcs_acl_account#module:wait=false))
     have finished.
@@ -24,15 +24,6 @@ options:
       - The ID of the DCS instance.
       - Exactly one of O(instance_id) and O(instance_ids) is required.
     type: str
-  instance_ids:
-    description:
-      - IDs of several DCS instances of the region (at most 1000; a repeated ID is read once). Each instance's accounts
-        are returned in RV(instances), in this order; RV(accounts) is not returned.
-      - An instance that cannot be read (unknown ID, access denied, an API error after the retries) fails the task,
-        naming every such instance, unless O(fail_on_instance_error=false).
-    type: list
-    elements: str
-    version_added: 1.0.0
   wait_deleted:
     description:
       - With O(instance_ids), names of ACL accounts whose deletion was sent without waiting. The module polls the
@@ -42,7 +33,7 @@ options:
         C(DELETEFAILED) or C(ERROR), is an instance error (C(WaitTimeout), C(AccountStatusError)), which fails the task
         unless O(fail_on_instance_error=false).
       - RV(instances) then shows each instance's accounts as last read. No extra call is made when none is listed.
-      - A name listed on an instance that is not being deleted is waited for until O(wait_timeout): give only the names
+      - A name listed on an instance that is not being deleted is waited for until O(wait_timeout), so give only the names
         deleted on every one of O(instance_ids).
     type: list
     elements: str

@@ -14,7 +14,7 @@ description:
     reading every page, optionally only the account with a given name.
   - Passwords are never returned (the API does not return them).
   - With O(instance_ids) the module reads several instances of the region in one run, at the same time (at most
-    O(concurrency) at once, each with a connection of its own), and returns one entry per instance in RV(instances):
+    O(concurrency) at once, each with a connection of its own), and returns one entry per instance in RV(instances) -
     one module process for a whole fleet instead of one per instance.
 options:
   instance_id:
@@ -22,15 +22,6 @@ options:
       - ID of the DDM instance, 36 letters and digits ending in C(in09).
       - Exactly one of O(instance_id) and O(instance_ids) is required.
     type: str
-  instance_ids:
-    description:
-      - IDs of several DDM instances of the region (at most 1000; a repeated ID is read once). Each instance's accounts
-        are returned in RV(instances), in this order; RV(users) is not returned.
-      - An instance that cannot be read (unknown ID, access denied, an API error after the retries) fails the task,
-        naming every such instance, unless O(fail_on_instance_error=false).
-    type: list
-    elements: str
-    version_added: 1.0.0
   name:
     description:
       - Return only the account with this name (exact, case-sensitive match). The API has no name filter,

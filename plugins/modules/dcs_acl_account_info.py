@@ -35,6 +35,7 @@ options:
       - RV(instances) then shows each instance's accounts as last read. No extra call is made when none is listed.
       - A name listed on an instance that is not being deleted is waited for until O(wait_timeout), so give only the names
         deleted on every one of O(instance_ids).
+      - In check mode (where the deletions were only planned, not sent) the module reads once and does not wait.
     type: list
     elements: str
     version_added: 1.0.0
@@ -82,22 +83,26 @@ EXAMPLES = r'''
     account_name: svc_payments
   register: svc_payments
 
-- name: Delete a leaver's account on several instances without waiting for each deletion
-  dbgov.cloud.dcs_acl_account:
-    region: cn-north-4
-    instance_id: "{{ item }}"
-    account_name: jdoe
-    state: absent
-    wait: false
-  loop: "{{ cache_instances }}"
+- name: Offboard jdoe from two caches, waiting once for both deletions
+  vars:
+    cache_instances: [3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40, 8c4d2e1f-6a7b-4c9d-8e0f-1a2b3c4d5e6f]
+  block:
+    - name: Delete the account on each instance without waiting for the deletion
+      dbgov.cloud.dcs_acl_account:
+        region: cn-north-4
+        instance_id: "{{ item }}"
+        account_name: jdoe
+        state: absent
+        wait: false
+      loop: "{{ cache_instances }}"
 
-- name: Wait once for all those deletions (the instances are polled together)
-  dbgov.cloud.dcs_acl_account_info:
-    region: cn-north-4
-    instance_ids: "{{ cache_instances }}"
-    wait_deleted: [jdoe]
-    wait_timeout: 300
-  register: after_deletion
+    - name: Wait once for all those deletions (the instances are polled together)
+      dbgov.cloud.dcs_acl_account_info:
+        region: cn-north-4
+        instance_ids: "{{ cache_instances }}"
+        wait_deleted: [jdoe]
+        wait_timeout: 300
+      register: after_deletion
 '''
 
 RETURN = r'''
@@ -214,7 +219,7 @@ def run_many(module, ids):
         return discovery.read_each(some, lambda instance_id: engines[instance_id].accounts(), params['concurrency'])
 
     outcomes = read_all(ids)
-    if params.get('wait_deleted'):
+    if params.get('wait_deleted') and not module.check_mode:
         outcomes = dcs.wait_deletions(ids, outcomes, set(params['wait_deleted']), read_all, params['wait_timeout'])
     views = [(None, err) if err is not None else (select_views(accounts, dcs.account_view, account_name=params['account_name']), None)
              for accounts, err in outcomes]

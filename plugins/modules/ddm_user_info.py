@@ -69,12 +69,12 @@ EXAMPLES = r'''
       dbgov.cloud.ddm_user_info:
         instance_ids:
           - 0a8f1c6baa124e99853719d9257324dfin09
-          - 5c1d9e2f7a3b4c6d8e0f1a2b3c4d5e6fin09
+          - 5c1e7d2b9f4a4c8e8b3d6a1f0e9c2b7ain09
       register: fleet
 
-    - name: Instances where the leaver still has an account
+    - name: Instances without any account
       ansible.builtin.debug:
-        msg: "{{ fleet.instances | selectattr('users', 'contains', {'name': 'jdoe'}) | map(attribute='instance_id') | list }}"
+        msg: "{{ fleet.instances | selectattr('users', 'equalto', []) | map(attribute='instance_id') | list }}"
 '''
 
 RETURN = r'''

@@ -164,3 +164,10 @@ def test_wait_deleted_gives_up_after_wait_timeout(fleet, run_module, fake_clock)
 def test_bad_multi_instance_input_fails_before_any_request(fleet, run_module, args):
     res = run_module(**args)
     assert res.failed and fleet['calls'] == []
+
+
+def test_wait_deleted_does_not_wait_in_check_mode(fleet, run_module):
+    fleet['lists'] = {IID: [[acl('jdoe', 'AVAILABLE')]]}   # check mode: the deletion was only planned
+    res = run_module(check_mode=True, instance_ids=[IID], wait_deleted=['jdoe'])
+    assert not res.failed and len(fleet['calls']) == 1
+    assert [a['name'] for a in res.result['instances'][0]['accounts']] == ['jdoe']

@@ -363,8 +363,7 @@ class CloudReader:
                 self.regions, lambda region, s=service, r=read: r(self.client(s, region), region, self.params, self.options),
                 self.options['concurrency'])
             for entry in failed:
-                entry.setdefault('service', service)
-                entry['cloud'] = self.cloud
+                entry.update(api_service=entry.get('service'), service=service, cloud=self.cloud)
             display.vv('dbgov.cloud.estate: %s %s: %d instances in %d regions, %d regions failed'
                        % (self.cloud, service, len(found), len(self.regions), len(failed)))
             views.extend(found)
@@ -400,7 +399,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             views.extend(found)
             errors.extend(failed)
         if errors and options['fail_on_region_error']:
-            raise discovery.combined_error(errors, sum(len(r.regions) * len(r.services) for r in readers))
+            # every region of every service counts: "cn-south-1" reads "huaweicloud ddm cn-south-1"
+            named = [dict(e, region='%s %s %s' % (e['cloud'], e['service'], e['region'])) for e in errors]
+            raise discovery.combined_error(named, sum(len(r.regions) * len(r.services) for r in readers))
         for entry in errors:
             display.warning('dbgov.cloud.estate: %s %s region %s could not be read: %s'
                             % (entry['cloud'], entry['service'], entry['region'], secrets.mask(entry['msg'])))

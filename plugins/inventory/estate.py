@@ -32,7 +32,7 @@ description:
     V(dbgov_dcs), V(dbgov_das), V(dbgov_polardb), V(dbgov_bastionhost)) and C(dbgov_<cloud>_<region>) with every
     character other than letters, digits and C(_) replaced by C(_) (for example V(dbgov_huaweicloud_cn_north_4)).
     O(compose), O(groups) and O(keyed_groups) add more from the host variables."
-  - The configuration file's name ends in C(.estate.yml) or C(.estate.yaml) and it holds C(plugin: dbgov.cloud.estate).
+  - The configuration file's name ends in C(.estate.yml) or C(.estate.yaml) and it holds C(plugin) V(dbgov.cloud.estate).
   - Read-only. No secret is ever a host variable; errors and C(-vvv) output never show one.
 options:
   plugin:
@@ -448,4 +448,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache:
             self._cache[cache_key] = views
         self.populate(views)
-

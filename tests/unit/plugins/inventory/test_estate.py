@@ -231,7 +231,7 @@ def test_a_region_error_is_a_warning_unless_fail_on_region_error(cloud, parse):
     with pytest.raises(AnsibleParserError) as info:
         parse(dict(alibabacloud=dict(ALI, regions=['cn-hangzhou', 'cn-shanghai']), fail_on_region_error=True))
     text = str(info.value)
-    assert 'Forbidden.RAM' in text and 'cn-shanghai' in text and 'req-7' in text and '1 of 4 regions' in text and 'alibabacloud polardb cn-shanghai: Forbidden.RAM' in text
+    assert 'req-7' in text and '1 of 4 regions' in text and 'alibabacloud polardb cn-shanghai: Forbidden.RAM' in text
     assert ALI_SK not in text and '********' in text
 
 

@@ -80,8 +80,15 @@ class Cloud:
 @pytest.fixture
 def cloud(monkeypatch):
     fake = Cloud()
-    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', lambda self, *a, **k: fake.huawei(self, *a, **k))
-    monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', lambda self, *a, **k: fake.alibaba(self, *a, **k))
+
+    def request(client, *args, **kwargs):
+        return fake.huawei(client, *args, **kwargs)
+
+    def call(client, *args, **kwargs):
+        return fake.alibaba(client, *args, **kwargs)
+
+    monkeypatch.setattr(huaweicloud.HuaweiClient, 'request', request)
+    monkeypatch.setattr(alibabacloud.AlibabaClient, 'call', call)
     for name in ('HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HW_ACCESS_KEY', 'HW_SECRET_KEY', 'HUAWEICLOUD_SDK_REGION',
                  'HW_REGION_NAME', 'HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID', 'DBGOV_HUAWEICLOUD_ENDPOINT',
                  'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION',

@@ -336,8 +336,7 @@ class CloudReader:
             self._transports[region] = transport
         return self._transports[region]
 
-    @property
-    def session(self):
+    def resolve_credentials(self):
         """The credential chain's session, resolved once (its secrets join the masked values)."""
         if self._session is None:
             self._session = credentials.resolve(self.cloud, self.params, self._transport(self.params['region']),
@@ -350,12 +349,11 @@ class CloudReader:
         params = dict(self.params, region=region)
         if region != self.params['region'] and 'project_id' in params:
             params['project_id'] = None
-        return CLOUDS[self.cloud]['client'](params, self._transport(region), service, credentials=self.session)
+        return CLOUDS[self.cloud]['client'](params, self._transport(region), service, credentials=self.resolve_credentials())
 
     def read(self):
         """(views, region errors) of every service of this cloud, service by service, the regions of each in parallel."""
-        session = self.session  # resolved before the threads start: one chain walk, its failure fails the source
-        del session
+        self.resolve_credentials()  # before the threads start: one walk of the chain, whose failure fails the source
         views, errors = [], []
         for service in self.services:
             read = CLOUDS[self.cloud]['services'][service]

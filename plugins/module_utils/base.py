@@ -389,13 +389,20 @@ class CloudModule:
         """After a real change, the re-read must show what was asked: fail naming every field where it does not (a cloud
         that answered "done" without doing it, or a change undone meanwhile). ``unverified``: fields the read cannot
         show on this resource (they are not compared)."""
+        details = self.unapplied(before, predicted, reread, unverified)
+        if details:
+            self.fail(details, changed=True, error_code='ChangeNotApplied', actions=plan.public())
+
+    def unapplied(self, before, predicted, reread, unverified=()):
+        """What the re-read shows that the change did not do, as a message (None when it did what was asked, or when
+        the task asked not to wait: the change may still be in progress)."""
         if self.params.get('wait') is False:
-            return  # the task asked not to wait: the change may still be in progress
+            return None
         wrong = [field for field in mismatches(before, predicted, reread) if field not in unverified]
-        if wrong:
-            details = ', '.join('%s is %r, asked %r' % (f, reread.get(f), predicted.get(f)) if f in (reread or {}) else f for f in wrong)
-            self.fail('the state read back after the change is not what was asked: %s' % details, changed=True,
-                      error_code='ChangeNotApplied', actions=plan.public())
+        if not wrong:
+            return None
+        details = ', '.join('%s is %r, asked %r' % (f, reread.get(f), predicted.get(f)) if f in (reread or {}) else f for f in wrong)
+        return 'the state read back after the change is not what was asked: %s' % details
 
     def finish(self, plan, before, after, key, reread=None, diff_secrets=(), unverified=(), **extra):
         """Apply (unless check mode), re-read the end state when something changed, and exit.
@@ -410,7 +417,8 @@ class CloudModule:
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
             predicted, after = after, reread()
-            self.verify(plan, before, predicted, after, unverified)
+            # a predicted None after an existing resource is a deletion: the re-read must find nothing
+            self.verify(plan, before, {} if predicted is None and before is not None else predicted, after, unverified)
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:
@@ -421,14 +429,16 @@ class CloudModule:
         result.update(self._budget_fields())
         self.ansible.exit_json(**result)
 
-    def finish_batch(self, items, key, item_key, reread=None, **extra):
+    def finish_batch(self, items, key, item_key, reread=None, unverified=(), **extra):
         """Converge a set of accounts planned up front (``common.BatchItem``) and exit.
 
         Every item's actions run in order (never in check mode); an item whose action fails stops there and the others
         go on. When something was written, ``reread()`` returns the end state of the whole set in one read as
         ``{name: view}``. The result holds ``changed``, every ``actions`` entry, ``key``: one entry per item (``name``,
         ``drift``, ``changed``, ``actions``, ``item_key``: the view after the task, ``note``, and ``diff`` in diff mode),
-        and ``diff`` of the whole set. Failed items raise ``PartialFailure`` (failed and succeeded names) at the end.
+        and ``diff`` of the whole set. Each written item's re-read must show what its plan asked (``unverified``: fields
+        the re-read cannot show), else the item fails with ``ChangeNotApplied``. Failed items raise ``PartialFailure``
+        (failed and succeeded names) at the end.
         """
         combined = Plan()
         for item in items:
@@ -452,7 +462,9 @@ class CloudModule:
             views = reread()
             for item in items:
                 if item.plan:
-                    item.after = views.get(item.name)
+                    predicted, item.after = item.after, views.get(item.name)
+                    if item in done and not item.error:
+                        self._verify_item(item, predicted, unverified)
         entries, before_all, after_all = [], {}, {}
         for item in items:
             changed = bool(item.plan) if self.check_mode else (item in done or bool(item.error and item.error.get('executed')))
@@ -478,6 +490,16 @@ class CloudModule:
         result.update((name, value() if callable(value) else value) for name, value in extra.items())
         result.update(self._budget_fields())
         self.ansible.exit_json(**result)
+
+    def _verify_item(self, item, predicted, unverified):
+        """A batch item whose writes completed: its re-read (``item.after``; None when the account is gone) against the
+        ``predicted`` view (None for a deletion)."""
+        if predicted is None:
+            wrong = self.unapplied(item.before, {}, item.after or {})
+        else:
+            wrong = self.unapplied(item.before, predicted, item.after or {}, unverified)
+        if wrong:
+            item.error = dict(name=item.name, msg=wrong, error_code='ChangeNotApplied', executed=True)
 
     def exit_info(self, **result):
         """The result of an _info module: nothing changed, ``result`` as given."""

@@ -791,6 +791,10 @@ def user_view(user, groups):
 class Users(BastionInstance):
     """The users of one bastion host: find one, read its groups, lock/unlock/delete it, change its group membership."""
 
+    def __init__(self, client, instance_id, region=None, wait=True, wait_timeout=None):
+        super(Users, self).__init__(client, instance_id, region, wait, wait_timeout)
+        self._group_grants = {}  # user group id -> its grants, read once per module run
+
     def _params(self, **more):
         params = _base(self.instance_id, self.region)
         params.update(more)
@@ -851,6 +855,24 @@ class Users(BastionInstance):
         """The principal's database grants: every authorized database with its authorized accounts."""
         state = self.read_state(principal)
         return state.view(sorted(state.granted, key=numeric_key))
+
+    def all_users(self):
+        """Every raw user of the bastion host (ListUsers, every page)."""
+        return list_users(self.client, self.instance_id, self.region)
+
+    def access_of(self, user):
+        """The view of a raw ``user`` with its groups, its own grants and, per group, the group's grants (each group read
+        once per module run, however many users share it)."""
+        user_id = str(user['UserId'])
+        view = user_view(user, self.groups_of(user_id))
+        view['grants'] = self.grants(Principal('user', user_id, user.get('UserName')))
+        cache = self._group_grants
+        for group in view['groups']:
+            if group['user_group_id'] not in cache:
+                cache[group['user_group_id']] = self.grants(Principal('user_group', group['user_group_id'], group['user_group_name']))
+        view['group_grants'] = [dict(user_group_id=g['user_group_id'], user_group_name=g['user_group_name'],
+                                     grants=cache[g['user_group_id']]) for g in view['groups']]
+        return view
 
 
 def check_user_options(params):

@@ -47,48 +47,42 @@ DEFAULT_SESSION_NAME = 'dbgov-cloud-ansible'
 ALIBABA_METADATA = 'http://100.100.100.200'
 HUAWEI_METADATA = 'http://169.254.169.254'
 
-# Environment of each chain link, first found wins within a pair. The option each one documents under is in ENV_DOCS.
-ALIBABA_ENV = dict(
-    access_key=('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'),
-    secret_key=('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'),
-    security_token=('ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'),
-    oidc_role_arn=('ALIBABA_CLOUD_ROLE_ARN',),
-    oidc_provider_arn=('ALIBABA_CLOUD_OIDC_PROVIDER_ARN',),
-    oidc_token_file=('ALIBABA_CLOUD_OIDC_TOKEN_FILE',),
-    oidc_session_name=('ALIBABA_CLOUD_ROLE_SESSION_NAME',),
-    profile=('ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'),
-    ecs_role_name=('ALIBABA_CLOUD_ECS_METADATA',),
-    metadata_disabled=('ALIBABA_CLOUD_ECS_METADATA_DISABLED',),
-    assume_role_arn=('DBGOV_ALIBABACLOUD_ASSUME_ROLE_ARN',),
-    assume_role_session_name=('DBGOV_ALIBABACLOUD_ASSUME_ROLE_SESSION_NAME',),
-    assume_role_duration=('DBGOV_ALIBABACLOUD_ASSUME_ROLE_DURATION',),
-    assume_role_external_id=('DBGOV_ALIBABACLOUD_ASSUME_ROLE_EXTERNAL_ID',),
+# The environment of each chain link: chain key -> (the module option whose documentation names the variables, the
+# variables, first found wins). tests/unit checks that the docs and the AWX credential types show every variable.
+ENV_TABLE = dict(
+    alibabacloud=dict(
+        access_key=('access_key', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'),
+        secret_key=('secret_key', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'),
+        security_token=('security_token', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'),
+        oidc_role_arn=('profile', 'ALIBABA_CLOUD_ROLE_ARN'),
+        oidc_provider_arn=('profile', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN'),
+        oidc_token_file=('profile', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE'),
+        oidc_session_name=('profile', 'ALIBABA_CLOUD_ROLE_SESSION_NAME'),
+        profile=('profile', 'ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'),
+        ecs_role_name=('metadata_endpoint', 'ALIBABA_CLOUD_ECS_METADATA'),
+        metadata_disabled=('metadata_endpoint', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED'),
+        assume_role_arn=('assume_role', 'DBGOV_ALIBABACLOUD_ASSUME_ROLE_ARN'),
+        assume_role_session_name=('assume_role', 'DBGOV_ALIBABACLOUD_ASSUME_ROLE_SESSION_NAME'),
+        assume_role_duration=('assume_role', 'DBGOV_ALIBABACLOUD_ASSUME_ROLE_DURATION'),
+        assume_role_external_id=('assume_role', 'DBGOV_ALIBABACLOUD_ASSUME_ROLE_EXTERNAL_ID'),
+    ),
+    huaweicloud=dict(
+        access_key=('access_key', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+        secret_key=('secret_key', 'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
+        security_token=('security_token', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
+        idp_id=('idp_id', 'HUAWEICLOUD_SDK_IDP_ID'),
+        id_token_file=('id_token_file', 'HUAWEICLOUD_SDK_ID_TOKEN_FILE'),
+        credentials_file=('profile', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE'),
+        assume_agency_name=('assume_role', 'DBGOV_HUAWEICLOUD_ASSUME_AGENCY_NAME'),
+        assume_domain_name=('assume_role', 'DBGOV_HUAWEICLOUD_ASSUME_DOMAIN_NAME'),
+        assume_domain_id=('assume_role', 'DBGOV_HUAWEICLOUD_ASSUME_DOMAIN_ID'),
+        assume_duration=('assume_role', 'DBGOV_HUAWEICLOUD_ASSUME_DURATION'),
+    ),
 )
-HUAWEI_ENV = dict(
-    access_key=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
-    secret_key=('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
-    security_token=('HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
-    idp_id=('HUAWEICLOUD_SDK_IDP_ID',),
-    id_token_file=('HUAWEICLOUD_SDK_ID_TOKEN_FILE',),
-    credentials_file=('HUAWEICLOUD_SDK_CREDENTIALS_FILE',),
-    assume_agency_name=('DBGOV_HUAWEICLOUD_ASSUME_AGENCY_NAME',),
-    assume_domain_name=('DBGOV_HUAWEICLOUD_ASSUME_DOMAIN_NAME',),
-    assume_domain_id=('DBGOV_HUAWEICLOUD_ASSUME_DOMAIN_ID',),
-    assume_duration=('DBGOV_HUAWEICLOUD_ASSUME_DURATION',),
-)
-# chain key -> the module option whose documentation names the variable (tests/unit checks docs, AWX types, this)
-ENV_DOCS = dict(
-    alibabacloud=dict(access_key='access_key', secret_key='secret_key', security_token='security_token',
-                      oidc_role_arn='profile', oidc_provider_arn='profile', oidc_token_file='profile',
-                      oidc_session_name='profile', profile='profile', ecs_role_name='metadata_endpoint',
-                      metadata_disabled='metadata_endpoint', assume_role_arn='assume_role',
-                      assume_role_session_name='assume_role', assume_role_duration='assume_role',
-                      assume_role_external_id='assume_role'),
-    huaweicloud=dict(access_key='access_key', secret_key='secret_key', security_token='security_token',
-                     idp_id='idp_id', id_token_file='id_token_file', credentials_file='profile',
-                     assume_agency_name='assume_role', assume_domain_name='assume_role', assume_domain_id='assume_role',
-                     assume_duration='assume_role'),
-)
+# the two views of it: the variables per chain key, and the documenting option per chain key
+ALIBABA_ENV = dict((key, entry[1:]) for key, entry in ENV_TABLE['alibabacloud'].items())
+HUAWEI_ENV = dict((key, entry[1:]) for key, entry in ENV_TABLE['huaweicloud'].items())
+ENV_DOCS = dict((cloud, dict((key, entry[0]) for key, entry in table.items())) for cloud, table in ENV_TABLE.items())
 
 ROLE_ARN_RE = re.compile(r'^acs:ram::[0-9]+:role/[^\s]+$')
 SESSION_NAME_RE = re.compile(r'^[A-Za-z0-9._@-]{2,64}$')

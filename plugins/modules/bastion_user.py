@@ -283,19 +283,20 @@ def run(module):
     user_id = str(user['UserId'])
     current_groups = users.groups_of(user_id)
     before = bastionhost.user_view(user, current_groups)
+
+    def reread():
+        end = users.find(user_id=user_id)
+        return bastionhost.user_view(end, users.groups_of(user_id)) if end is not None else None
+
     if params['state'] == 'absent':
         plan = Plan()
         plan.add('DeleteUser', _call(users.delete, user_id), target=label(user), UserId=user_id)
-        module.finish(plan, before, None, key='user', reread=lambda: None, instance_id=instance_id)
+        module.finish(plan, before, None, key='user', reread=reread, instance_id=instance_id)
         return
     wanted = None
     if params.get('groups') is not None:
         wanted = resolve_groups(params['groups'], users.all_groups(), instance_id) if params['groups'] else {}
     plan, groups_after, user_after = build_plan(users, params, user, current_groups, wanted)
-
-    def reread():
-        end = users.find(user_id=user_id)
-        return bastionhost.user_view(end, users.groups_of(user_id)) if end is not None else None
 
     module.finish(plan, before, bastionhost.user_view(user_after, groups_after), key='user', reread=reread, instance_id=instance_id)
 

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: bastion_user_info
-short_description: Show how an Alibaba Cloud Bastionhost user reaches databases - directly and through its user groups
+short_description: Show how Alibaba Cloud Bastionhost users reach databases - directly and through their user groups
 version_added: 1.0.0
 description:
   - Reads a Bastionhost user, its lock state, the user groups it belongs to, the database grants it holds directly and
@@ -15,6 +15,10 @@ description:
   - Calls C(GetUser) (by ID) or C(ListUsers) (by exact name), C(ListUserGroupsForUser), then for the user and for each
     of its groups C(ListDatabasesForUser)/C(ListDatabasesForUserGroup) and, per authorized database,
     C(ListDatabaseAccountsForUser)/C(ListDatabaseAccountsForUserGroup); every list is read to its last page.
+  - Without O(user_id) and O(user_name), reads every user of the bastion host (C(ListUsers), all pages) the same way
+    and returns them in RV(users) (the whole bastion host, for a review of who reaches which database). Bastionhost has
+    no call that lists the grants of a whole host, so this costs the per-user reads above; each user group's grants
+    are read once, however many users share the group.
 options:
   instance_id:
     description:
@@ -23,7 +27,7 @@ options:
     required: true
   user_id:
     description:
-      - The ID of the bastion user. Exactly one of O(user_id) and O(user_name) is required.
+      - The ID of the bastion user. At most one of O(user_id) and O(user_name); with neither, every user is read.
     type: str
   user_name:
     description:
@@ -50,6 +54,16 @@ EXAMPLES = r'''
     user_name: jdoe
   register: jdoe
 
+- name: Every user of the bastion host and every database each one reaches
+  dbgov.cloud.bastion_user_info:
+    region: cn-hangzhou
+    instance_id: bastionhost-cn-emu0prod01
+  register: everyone
+
+- name: The users who reach a database
+  ansible.builtin.debug:
+    msg: "{{ everyone.users | selectattr('grants') | map(attribute='user_name') | list }}"
+
 - name: Databases reached through a group
   ansible.builtin.debug:
     msg: "{{ item.user_group_name }}: {{ item.grants | map(attribute='database_name') | list }}"
@@ -58,9 +72,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+users:
+  description:
+    - Every user of the bastion host, sorted by user ID, each with the keys of RV(user).
+  returned: when neither O(user_id) nor O(user_name) is given
+  type: list
+  elements: dict
+  sample: [{user_id: "1", user_name: jdoe, locked: false, groups: [], grants: [], group_grants: []}]
+  version_added: 1.0.0
 user:
   description: The user; null when the bastion host has no such user.
-  returned: success
+  returned: when O(user_id) or O(user_name) is given
   type: dict
   contains:
     user_id:
@@ -140,16 +162,12 @@ def run(module):
     params = module.params
     bastionhost.check_user_options(params)
     users = module.service(bastionhost.Users, params['instance_id'])
+    if params.get('user_id') is None and params.get('user_name') is None:
+        views = [users.access_of(user) for user in sorted(users.all_users(), key=lambda u: bastionhost.numeric_key(u.get('UserId')))]
+        module.exit_info(users=views, instance_id=params['instance_id'], region=params['region'])
+        return
     user = users.find(params.get('user_id'), params.get('user_name'))
-    view = None
-    if user is not None:
-        user_id = str(user['UserId'])
-        view = bastionhost.user_view(user, users.groups_of(user_id))
-        view['grants'] = users.grants(bastionhost.Principal('user', user_id, user.get('UserName')))
-        view['group_grants'] = [dict(user_group_id=g['user_group_id'], user_group_name=g['user_group_name'],
-                                     grants=users.grants(bastionhost.Principal('user_group', g['user_group_id'], g['user_group_name'])))
-                                for g in view['groups']]
-    module.exit_info(user=view, instance_id=params['instance_id'], region=params['region'])
+    module.exit_info(user=users.access_of(user) if user is not None else None, instance_id=params['instance_id'], region=params['region'])
 
 
 def main():
@@ -161,7 +179,6 @@ def main():
         ),
         supports_check_mode=True,
         mutually_exclusive=[USER_OPTIONS],
-        required_one_of=[USER_OPTIONS],
     )
     module.run(run)
 

@@ -327,7 +327,8 @@ def run_batch(module):
     """accounts: one read, the whole set planned, the writes sent without waiting, then one wait for the whole set."""
     params = module.params
     acl = module.service(dcs.AclInstance, params['instance_id'], wait=False)
-    items = dcs.plan_accounts(acl, acl.accounts(), params)
+    accounts = acl.accounts()
+    items = dcs.plan_accounts(acl, accounts, params)
     expected = dcs.settle_expectations(items)
 
     def reread():
@@ -335,7 +336,7 @@ def run_batch(module):
             return acl.settle(expected)
         return dict((a.get('account_name'), dcs.account_view(a)) for a in acl.accounts())
 
-    module.finish_batch(items, key='accounts', item_key='account', reread=reread)
+    module.finish_batch(items, key='accounts', item_key='account', reread=reread, unverified=dcs.unverified_fields(accounts))
 
 
 def run(module):

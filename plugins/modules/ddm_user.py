@@ -346,7 +346,7 @@ def run(module):
     plan, before, after = ddm.plan_user(params, current, instance)
     # the password cannot be shown or compared: the diff marks it, the returned user never holds it
     module.finish(plan, before, after, key='user', diff_secrets=('password',) if ddm.sets_password(plan) else (),
-                  reread=(lambda: ddm.normalize_user(instance.find(params['name']))) if params['state'] == 'present' else None)
+                  reread=lambda: ddm.normalize_user(instance.find(params['name'])))
 
 
 def main():

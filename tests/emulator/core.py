@@ -37,7 +37,7 @@ ALIBABA_STS_SK = 'emuStsSecret000000000000000001'
 ALIBABA_STS_TOKEN = 'EMU-STS-TOKEN-0001'
 
 SECRET_NAME_RE = re.compile(r'pass|secret|token', re.IGNORECASE)
-FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error', 'error200', 'trickle', 'drop_after', 'echo')
+FAULT_KINDS = ('throttle', '5xx', 'latency', 'malformed', 'drop', 'error', 'error200', 'trickle', 'drop_after', 'echo', 'ignore')
 FAULT_FIELDS = frozenset(('service', 'operation', 'kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'retry_after'))
 MALFORMED_BODY = b'{"error": <html><body>502 Bad Gateway</body></html>'
 MAX_LOG_ENTRIES = 100000
@@ -663,8 +663,10 @@ class EmulatorServer:
         if kind == 'latency':
             time.sleep(fault['delay'])
             return _PROCEED
-        if kind in ('trickle', 'drop_after'):
-            return _PROCEED  # executed normally; the answer is then trickled or never sent (see _serve)
+        if kind in ('trickle', 'drop_after', 'ignore'):
+            # trickle/drop_after: executed normally, the answer then trickled or never sent; ignore: answered as a
+            # success, its effect thrown away (see _serve)
+            return _PROCEED
         if kind == 'error200':
             # a gateway that answers an error with HTTP 200: the service's own error body, not executed
             err = ApiError(200, fault['code'] or 'EmulatorInjectedError', fault['message'] or 'Injected error answered with HTTP 200.')
@@ -777,7 +779,8 @@ class EmulatorServer:
             if response is not _PROCEED:
                 return response
         with self.lock:
-            ctx.state, ctx.control, ctx.states = self.states[service.name], self.controls[service.name], self.states
+            states = copy.deepcopy(self.states) if fault is not None and fault['kind'] == 'ignore' else self.states
+            ctx.state, ctx.control, ctx.states = states[service.name], self.controls[service.name], states
             result = route.handler(ctx, **args)
         if fault is not None and fault['kind'] == 'drop_after':
             return _DROP  # executed, and the answer lost

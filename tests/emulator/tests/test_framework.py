@@ -552,6 +552,16 @@ def test_trickle_fault_sends_the_body_one_byte_at_a_time(hw):
     assert hw.get_state('hwtest') == {'items': ['x']}
 
 
+def test_ignore_fault_answers_success_but_keeps_the_state(hw):
+    hw.add_fault({'service': 'hwtest', 'kind': 'ignore'})
+    response = hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'x'})
+    assert response.status_code == 200
+    assert hw.get_state('hwtest').get('items', []) == []
+    assert [(e['fault'], e['status']) for e in hw.get_log()] == [('ignore', 200)]
+    hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'y'})
+    assert hw.get_state('hwtest') == {'items': ['y']}
+
+
 def test_echo_fault_quotes_the_request(hw):
     hw.add_fault({'service': 'hwtest', 'kind': 'echo'})
     response = hw_call(hw, 'POST', '/v3/p1/items', body={'name': 'Pw%21x'})

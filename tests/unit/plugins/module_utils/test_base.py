@@ -19,7 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud
 from ansible_collections.dbgov.cloud.plugins.module_utils.base import AlibabaCloudModule, HuaweiCloudModule
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
-    DIFF_CHANGED, SECRET_PLACEHOLDER, Plan, ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
+    DIFF_CHANGED, SECRET_PLACEHOLDER, BatchItem, Plan, ValidationError, check_length, check_password, check_pattern, check_range, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ERROR_FIELDS, ApiError
 
@@ -507,6 +507,53 @@ def test_a_reread_that_disagrees_with_the_change_fails_naming_the_field(capsys, 
     _rc, result, _out = run_exit(capsys, lambda: make_module().finish(plan, before, predicted, 'user', reread=lambda: reread))
     assert result['failed'] and result['changed'] is True and result['error_code'] == 'ChangeNotApplied'
     assert result['msg'] == 'the state read back after the change is not what was asked: %s' % fields
+
+
+def _batch(calls):
+    items = []
+    for name, before, after in [('app', {'name': 'app', 'roles': ['read']}, {'name': 'app', 'roles': ['write'], 'password': DIFF_CHANGED}),
+                                ('old', {'name': 'old', 'roles': ['read']}, None),
+                                ('new', None, {'name': 'new', 'roles': ['read']}),
+                                ('same', {'name': 'same', 'roles': ['read']}, {'name': 'same', 'roles': ['read']})]:
+        plan = Plan()
+        if name != 'same':
+            plan.add('Write', lambda name=name: calls.append(name), target=name)
+        items.append(BatchItem(name, plan, before, after, 'different'))
+    return items
+
+
+@pytest.mark.parametrize('views,failed', [
+    # every write shows in the re-read: no failure
+    ({'app': {'name': 'app', 'roles': ['write']}, 'new': {'name': 'new', 'roles': ['read']}, 'same': {'name': 'same', 'roles': ['read']}}, []),
+    # the cloud answered "done" for all three and did nothing (the seeded state is read back)
+    ({'app': {'name': 'app', 'roles': ['read']}, 'old': {'name': 'old', 'roles': ['read']}, 'same': {'name': 'same', 'roles': ['read']}},
+     [('app', "roles is ['read'], asked ['write']"), ('old', '(the resource still exists)'), ('new', '(the resource was not found)')]),
+])
+def test_a_batch_item_whose_reread_disagrees_fails_naming_it(capsys, views, failed):
+    """(Gap closed: the set modes, ddm_user users and dcs_acl_account accounts, did no end-state check per account.)"""
+    calls = []
+    module = make_module()
+    items = _batch(calls)
+    _rc, result, _out = run_exit(capsys, lambda: module.run(
+        lambda m: m.finish_batch(items, key='users', item_key='user', reread=lambda: views)))
+    assert calls == ['app', 'old', 'new'] and result['changed'] is True
+    if not failed:
+        assert not result.get('failed') and [u['name'] for u in result['users'] if u['changed']] == ['app', 'old', 'new']
+        return
+    assert result['failed'] and result['failed_items'] and [f['name'] for f in result['failed_items']] == [entry[0] for entry in failed]
+    for item, (name, detail) in zip(result['failed_items'], failed):
+        assert item['error_code'] == 'ChangeNotApplied' and item['msg'].endswith(detail), item
+    assert result['succeeded_items'] == []
+
+
+def test_a_batch_that_did_not_wait_is_not_checked(capsys):
+    calls = []
+    _STACK.enter_context(patch_module_args(dict(HW_ARGS, wait=False)))
+    module = HuaweiCloudModule(argument_spec=dict(OWN_SPEC, wait=dict(type='bool')), supports_check_mode=True)
+    items = _batch(calls)
+    _rc, result, _out = run_exit(capsys, lambda: module.run(
+        lambda m: m.finish_batch(items, key='users', item_key='user', reread=lambda: {})))
+    assert not result.get('failed') and result['changed'] is True
 
 
 def test_a_reread_that_matches_in_another_order_passes(capsys):

@@ -166,3 +166,17 @@ def test_info_shows_own_and_group_grants(module_runner, cloud):
     assert jdoe['user']['group_grants'][0]['grants'][0]['database_id'] == '5' and jdoe['region'] == 'cn-hangzhou'
     assert info(user_name='nobody').result['user'] is None
     assert not any(c['operation'] in WRITES for c in cloud.calls)
+
+
+def test_info_without_a_user_reads_every_user_and_each_group_once(module_runner, cloud):
+    cloud.users['10'] = dict(UserId='10', UserName='zlee', UserState=['Frozen'])
+    cloud.groups['1']['members'].add('10')    # dba-oncall: asmith and zlee
+    info = module_runner(bastion_user_info.main, ALIBABA_ARGS, instance_id=INSTANCE)
+    result = info().result
+    assert 'user' not in result and [u['user_name'] for u in result['users']] == ['jdoe', 'asmith', 'zlee']   # by numeric id
+    assert result['users'][2]['locked'] is True and result['users'][2]['group_grants'] == result['users'][1]['group_grants']
+    assert result['users'][0]['grants'][0]['accounts'] == [dict(account_id='11', account_name='acct11')]
+    group_reads = [c['params']['UserGroupId'] for c in cloud.calls if c['operation'] == 'ListDatabasesForUserGroup']
+    assert sorted(group_reads) == ['1', '3']   # dba-oncall read once for its two users
+    assert [c['operation'] for c in cloud.calls].count('ListUsers') == 1 and 'UserName' not in cloud.calls[0]['params']
+    assert not any(c['operation'] in WRITES for c in cloud.calls)

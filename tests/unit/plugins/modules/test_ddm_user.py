@@ -171,10 +171,12 @@ def test_validate_names_the_option(kwargs, option):
 @pytest.fixture
 def cloud(fake_huawei_request):
     """A stateful stand-in for the signed HTTP call: answers by operation and records (operation, kwargs)."""
-    state = dict(calls=[], users={'app_orders': copy.deepcopy(APP)}, errors={})
+    state = dict(calls=[], users={'app_orders': copy.deepcopy(APP)}, errors={}, meanwhile={})
 
     def request(self, method, path, operation, **kwargs):
         state['calls'].append((operation, kwargs))
+        if operation in state['meanwhile']:
+            state['meanwhile'].pop(operation)()  # another actor changes the cloud just before this call
         queued = state['errors'].get(operation)
         if queued:
             raise queued.pop(0)
@@ -251,7 +253,8 @@ def test_password_always(cloud, run_module):
 def test_delete_twice(cloud, run_module):
     res = run_module(name='app_orders', state='absent')
     assert res.result['changed'] is True and res.result['user'] is None
-    assert operations(cloud['calls']) == ['ListDdmUsers', 'DeleteDdmUser']
+    # the re-read after the deletion checks that the account is gone
+    assert operations(cloud['calls']) == ['ListDdmUsers', 'DeleteDdmUser', 'ListDdmUsers']
     del cloud['calls'][:]
     res = run_module(name='app_orders', state='absent')
     assert res.result['changed'] is False and operations(cloud['calls']) == ['ListDdmUsers']
@@ -259,8 +262,17 @@ def test_delete_twice(cloud, run_module):
 
 def test_delete_of_an_account_gone_meanwhile_is_ok(cloud, run_module):
     cloud['errors']['DeleteDdmUser'] = [ApiError('ddm', 'DeleteDdmUser', 400, 'DBS.300327', 'The account does not exist.', 'req-1')]
+    # someone else deletes the account between the module's read and its delete
+    cloud['meanwhile']['DeleteDdmUser'] = lambda: cloud['users'].pop('app_orders')
     res = run_module(name='app_orders', state='absent')
     assert not res.failed and res.result['changed'] is True
+
+
+def test_a_deletion_the_cloud_did_not_do_fails(cloud, run_module):
+    cloud['errors']['DeleteDdmUser'] = [ApiError('ddm', 'DeleteDdmUser', 400, 'DBS.300327', 'The account does not exist.', 'req-1')]
+    res = run_module(name='app_orders', state='absent')
+    assert res.failed and res.result['changed'] is True and res.result['error_code'] == 'ChangeNotApplied'
+    assert res.result['msg'].endswith('(the resource still exists)')
 
 
 def test_bad_input_makes_no_request(cloud, run_module):

@@ -29,7 +29,8 @@ description:
     For V(bastionhost) one row per bastion user or user group, database and authorized database account;
     a database authorized without an account, and a principal with no database at all, give a row with an empty
     C(account). A M(dbgov.cloud.bastion_user_info) result also gives the rows the user reaches through each of its
-    user groups, with the group in C(via) (and the note C(via group <name>)); a group without grants gives none."
+    user groups, with the group in C(via) (and the note C(via group <name>)); a group without grants gives none.
+    A M(dbgov.cloud.bastion_user_info) result of every user of a host (no user named) gives the rows of each user."
   - "V(*) in C(databases) means every database (or every key) of the instance: a DCS ACL account, a PolarDB
     C(Super) or C(ReadOnly) account. An empty C(databases) list means the account reaches no database."
 positional: service
@@ -367,6 +368,11 @@ def _grant_rows(databases, ctx, judge, common, extra=()):
 
 
 def _bastion_rows(result, ctx, judge):
+    if isinstance(result.get('users'), list):   # bastion_user_info without a user: every user of the host
+        rows = []
+        for user in result['users']:
+            rows.extend(_bastion_user_rows(dict(result, user=user), ctx, judge))
+        return rows
     if 'user' in result:
         return _bastion_user_rows(result, ctx, judge)
     principal = result.get('principal') or {}

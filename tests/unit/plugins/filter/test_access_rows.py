@@ -307,6 +307,16 @@ def test_a_locked_bastion_user_without_any_path_gives_one_locked_row():
     assert access_rows(dict(changed=False, user=None), 'bastionhost') == []
 
 
+def test_bastion_user_info_of_every_user_gives_each_users_rows():
+    asmith = bastion_user_result([grant('analytics-dw', 'bi_readonly')], [])['user']
+    jdoe = dict(asmith, user_id='1', user_name='jdoe', grants=[], group_grants=[])
+    result = dict(changed=False, users=[jdoe, asmith], instance_id='bastionhost-cn-emu0prod01', region='cn-hangzhou')
+    rows = access_rows(result, 'bastionhost')
+    assert [(r['principal'], r['account']) for r in rows] == [('asmith', 'bi_readonly'), ('jdoe', '')]
+    assert rows[1]['notes'] == ['no database authorized'] and all(r['instance'] == 'bastionhost-cn-emu0prod01' for r in rows)
+    assert access_rows(dict(changed=False, users=[], instance_id='bastionhost-cn-emu0prod01'), 'bastionhost') == []
+
+
 def test_polardb_lock_state_is_a_column():
     result = dict(changed=False, accounts=[dict(account_name='asmith', account_type='Normal', account_status='Available',
                                                 account_lock_state='Lock', account_description='', database_privileges=[]),

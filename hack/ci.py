@@ -824,6 +824,11 @@ EXTERNAL_LABELS = {
     'ansible_configuration_settings': ('Ansible configuration settings', 'https://docs.ansible.com/ansible/latest/reference_appendices/config.html'),
 }
 
+# ansible-core's own environment variables that inherited plugin options name (the inventory_cache fragment of the
+# inventory plugin): antsibull-docs refers to them as :envvar: targets of the Ansible documentation.
+EXTERNAL_ENVVARS = ('ANSIBLE_CACHE_PLUGIN', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_CACHE_PLUGIN_PREFIX',
+                    'ANSIBLE_CACHE_PLUGIN_TIMEOUT')
+
 
 def external_labels_page():
     """rst of the orphan page that defines EXTERNAL_LABELS."""
@@ -831,6 +836,9 @@ def external_labels_page():
              'Pages of the Ansible documentation that this site links to.', '']
     for label, (title, url) in sorted(EXTERNAL_LABELS.items()):
         lines += ['.. _%s:' % label, '', title, '-' * len(title), '', 'See `%s <%s>`__.' % (title, url), '']
+    config = EXTERNAL_LABELS['ansible_configuration_settings'][1]
+    for name in EXTERNAL_ENVVARS:
+        lines += ['.. envvar:: %s' % name, '', '   See `%s <%s#envvar-%s>`__.' % (name, config, name.lower().replace('_', '-')), '']
     return '\n'.join(lines)
 
 

@@ -47,3 +47,30 @@ options:
       - Return only the instances that carry every one of these tags (key and value, exact); the service filters.
     type: dict
 '''
+
+    INSTANCES = r'''
+options:
+  instance_ids:
+    description:
+      - IDs of several instances of the region, read in one run instead of O(instance_id) (at most 1000; a repeated ID
+        is read once). Each instance's accounts are returned in RV(instances), in this order; the single-instance
+        results (RV(instance_id) and the account list) are not returned.
+      - An instance that cannot be read (unknown ID, access denied, an API error after the retries) fails the task,
+        naming every such instance, unless O(fail_on_instance_error=false).
+    type: list
+    elements: str
+    version_added: 1.0.0
+  concurrency:
+    description:
+      - With O(instance_ids), how many instances are read at the same time (1 to 16), each with a connection of its own.
+    type: int
+    default: 4
+  fail_on_instance_error:
+    description:
+      - With O(instance_ids), fail the task when any instance cannot be read (the message names every such instance
+        with its error code and request ID); this is the default, so that a caller never mistakes an unread instance
+        for one without accounts.
+      - With V(false), such an instance is reported in RV(instance_errors) with a warning, and the others are returned.
+    type: bool
+    default: true
+'''

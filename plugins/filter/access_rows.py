@@ -21,12 +21,16 @@ description:
     (C(instance_id) or C(cluster_id)), else from the loop item (a string, or a dictionary with C(instance_id) or
     C(cluster_id)). The region is found the same way (O(region), the result's C(region), the item's C(region)), the
     instance name from O(instance_name) or the item (C(name) or C(instance_name)).
+  - A result of a multi-instance read (O(dbgov.cloud.ddm_user_info#module:instance_ids),
+    O(dbgov.cloud.dcs_acl_account_info#module:instance_ids)) counts as one result per entry of its C(instances), each
+    with that entry's C(instance_id), the result's C(region) and the name O(instance_names) gives the instance.
   - The filter never reads C(invocation) (which ansible-core 2.21 and later no longer add to task results).
   - "One row per account for V(ddm), V(dcs) and V(polardb): the database account is the principal.
     For V(bastionhost) one row per bastion user or user group, database and authorized database account;
     a database authorized without an account, and a principal with no database at all, give a row with an empty
     C(account). A M(dbgov.cloud.bastion_user_info) result also gives the rows the user reaches through each of its
-    user groups, with the group in C(via) (and the note C(via group <name>)); a group without grants gives none."
+    user groups, with the group in C(via) (and the note C(via group <name>)); a group without grants gives none.
+    A M(dbgov.cloud.bastion_user_info) result of every user of a host (no user named) gives the rows of each user."
   - "V(*) in C(databases) means every database (or every key) of the instance: a DCS ACL account, a PolarDB
     C(Super) or C(ReadOnly) account. An empty C(databases) list means the account reaches no database."
 positional: service
@@ -46,6 +50,12 @@ options:
   instance_name:
     description: A readable name of the instance, copied into every row.
     type: str
+  instance_names:
+    description:
+      - Readable names of instances by ID (for the entries of a multi-instance read, or results without a loop item
+        naming their instance); O(instance_name) wins.
+    type: dict
+    version_added: 1.0.0
   region:
     description: The region, when it cannot be found in the input.
     type: str
@@ -184,10 +194,12 @@ def _texts(values):
 
 
 def _results(data):
-    """Flatten the input into single module results."""
+    """Flatten the input into single module results (a multi-instance read: one per entry of its ``instances``)."""
     if data is None:
         return []
     if isinstance(data, dict):
+        if isinstance(data.get('instances'), list) and not (data.get('failed') or data.get('skipped')):
+            return [dict(entry, region=data.get('region')) for entry in data['instances'] if isinstance(entry, dict)]
         if isinstance(data.get('results'), list) and not any(k in data for k in ('users', 'accounts', 'databases', 'user')):
             found = []
             for result in data['results']:
@@ -202,10 +214,10 @@ def _results(data):
     raise AnsibleFilterError('access_rows: expected a registered module result or a list of them, got %s' % type(data).__name__)
 
 
-def _context(result, instance, region, instance_name):
+def _context(result, instance, region, instance_name, names=None):
     """(instance, region, instance name) of one result: explicit arguments, then what the module says it read
-    (its result's instance_id/cluster_id and region), then the loop item. Never ``invocation``: ansible-core 2.21
-    stopped adding it to task results."""
+    (its result's instance_id/cluster_id and region), then the loop item; the name from ``names`` (by ID) when the item
+    gives none. Never ``invocation``: ansible-core 2.21 stopped adding it to task results."""
     item = result.get('item')
     found = {'instance': result.get('instance_id') or result.get('cluster_id'), 'region': result.get('region'), 'name': None}
     if isinstance(item, str):
@@ -214,6 +226,7 @@ def _context(result, instance, region, instance_name):
         found['instance'] = found['instance'] or item.get('instance_id') or item.get('cluster_id')
         found['region'] = found['region'] or item.get('region')
         found['name'] = item.get('name') or item.get('instance_name')
+    found['name'] = found['name'] or (names or {}).get(instance or found['instance'])
     return (_text(instance or found['instance']), _text(region or found['region']), _text(instance_name or found['name']))
 
 
@@ -355,6 +368,11 @@ def _grant_rows(databases, ctx, judge, common, extra=()):
 
 
 def _bastion_rows(result, ctx, judge):
+    if isinstance(result.get('users'), list):   # bastion_user_info without a user: every user of the host
+        rows = []
+        for user in result['users']:
+            rows.extend(_bastion_user_rows(dict(result, user=user), ctx, judge))
+        return rows
     if 'user' in result:
         return _bastion_user_rows(result, ctx, judge)
     principal = result.get('principal') or {}
@@ -373,7 +391,7 @@ def _bastion_rows(result, ctx, judge):
 SERVICES = {'ddm': _ddm_rows, 'dcs': _dcs_rows, 'polardb': _polardb_rows, 'bastionhost': _bastion_rows}
 
 
-def access_rows(data, service, instance=None, instance_name=None, region=None, privileged_patterns=None):
+def access_rows(data, service, instance=None, instance_name=None, region=None, privileged_patterns=None, instance_names=None):
     """The dbgov.cloud.access_rows filter."""
     if service not in SERVICES:
         raise AnsibleFilterError('access_rows: service must be one of %s, got %r' % (', '.join(sorted(SERVICES)), service))
@@ -388,7 +406,7 @@ def access_rows(data, service, instance=None, instance_name=None, region=None, p
             raise AnsibleFilterError('access_rows: expected a registered module result (a dictionary), got %s' % type(result).__name__)
         if result.get('failed') or result.get('skipped'):
             continue
-        rows.extend(SERVICES[service](result, _context(result, instance, region, instance_name), judge))
+        rows.extend(SERVICES[service](result, _context(result, instance, region, instance_name, instance_names), judge))
     rows.sort(key=lambda r: (r['cloud'], r['service'], r['instance_name'] or r['instance'], r['instance'], r['principal'], r['via'], r['account'],
                              r['databases']))
     return rows

@@ -269,15 +269,34 @@ class CloudModule:
     def _make_client(self, service, session):
         raise NotImplementedError
 
-    def service(self, engine, resource_id, **kwargs):
+    def service(self, engine, resource_id, client=None, **kwargs):
         """The service engine ``engine`` (a ``common.Service`` subclass) bound to ``resource_id`` for this run: its cloud
-        client, the ``region`` option and the ``wait``/``wait_timeout`` options when the module has them."""
+        client (or ``client``, e.g. one of ``worker_clients``), the ``region`` option and the ``wait``/``wait_timeout``
+        options when the module has them."""
         params = self.params
         if 'wait' in params:
             kwargs.setdefault('wait', params['wait'])
         if params.get('wait_timeout') is not None:
             kwargs.setdefault('wait_timeout', params['wait_timeout'])
-        return engine(self.client(engine.SERVICE), resource_id, params.get('region'), **kwargs)
+        return engine(client or self.client(engine.SERVICE), resource_id, params.get('region'), **kwargs)
+
+    def worker_clients(self, service):
+        """A factory of clients of ``service`` in the connection's region, each on a transport of its own, for reading
+        several resources of one region in parallel threads (the thread-safety rule of ``region_client``). The
+        credentials (and the Huawei project) are resolved once, here in the calling thread, and shared by every client;
+        so is the API budget."""
+        main = self.client(service)
+        session, project_id = self.credentials, getattr(main, 'project_id', None)   # resolved here, not in a thread
+        budget = self.transport.throttle
+
+        def make():
+            transport = self._new_transport()
+            transport.throttle = budget
+            return self._worker_client(service, transport, session, project_id)
+        return make
+
+    def _worker_client(self, service, transport, session, project_id):
+        raise NotImplementedError
 
     def region_client(self, service, region):
         """A client of ``service`` in ``region`` on a transport of its own, for reading regions in parallel threads.
@@ -593,6 +612,9 @@ class HuaweiCloudModule(CloudModule):
         return huaweicloud.HuaweiClient(dict(self.params, region=region, project_id=None), transport, service,
                                         credentials=self.credentials)
 
+    def _worker_client(self, service, transport, session, project_id):
+        return huaweicloud.HuaweiClient(dict(self.params, project_id=project_id), transport, service, credentials=session)
+
 
 class AlibabaCloudModule(CloudModule):
     AUTH_SPEC = alibabacloud.AUTH_SPEC
@@ -603,3 +625,6 @@ class AlibabaCloudModule(CloudModule):
 
     def _region_client(self, service, region, transport):
         return alibabacloud.AlibabaClient(dict(self.params, region=region), transport, service, credentials=self.credentials)
+
+    def _worker_client(self, service, transport, session, project_id):
+        return alibabacloud.AlibabaClient(self.params, transport, service, credentials=session)

@@ -18,7 +18,7 @@ from ansible_collections.dbgov.cloud.plugins.module_utils.huaweicloud import pat
 
 from ansible_collections.dbgov.cloud.plugins.module_utils.common import (
     DIFF_CHANGED, SECRET_PLACEHOLDER, BatchItem, Plan, Service, ValidationError, api_view, drift_of, check_length, check_password, check_range,
-    password_to_set, pattern_check,
+    password_to_set, pattern_check, wait_until,
 )
 from ansible_collections.dbgov.cloud.plugins.module_utils import discovery
 from ansible_collections.dbgov.cloud.plugins.module_utils.transport import ApiError
@@ -57,6 +57,8 @@ FAILED_STATUSES = {
     'update': frozenset(('ERROR',)),
     'delete': frozenset(('DELETEFAILED', 'ERROR')),
 }
+# the writes whose effect the API applies asynchronously (UpdateAclAccountRemark is synchronous)
+ASYNC_OPERATIONS = frozenset(('CreateAclAccount', 'UpdateAclAccount', 'ResetAclAccountPassWord', 'DeleteAclAccount'))
 FAILED_ACCOUNT_STATUSES = frozenset(('ERROR', 'CREATEFAILED', 'DELETEFAILED'))
 # account statuses of a change still in progress: what the list shows then is not the end state
 SETTLING_STATUSES = frozenset(('CREATING', 'UPDATING', 'DELETING'))
@@ -419,6 +421,61 @@ class AclInstance(Service):
             return ' (job %s)' % self.job_id
         reason = job.get('fail_reason')
         return ' (job %s: %s%s)' % (self.job_id, job.get('status'), ', %s' % reason if reason else '')
+
+
+# --- several instances: wait for deletions sent without waiting (dcs_acl_account_info wait_deleted) ----------
+
+def deletion_state(accounts, names):
+    """(names of ``names`` still listed, the first such API account in a failed deletion status or None); an account
+    listed as ``DELETED`` counts as gone."""
+    listed = [a for a in accounts if a.get('account_name') in names and a.get('status') != 'DELETED']
+    failed = [a for a in listed if a.get('status') in FAILED_STATUSES['delete']]
+    return [a.get('account_name') for a in listed], (failed[0] if failed else None)
+
+
+def wait_deletions(ids, outcomes, names, reread, wait_timeout, sleep=None, clock=None):
+    """Wait until none of the account ``names`` is listed on any instance of ``ids``, polling only the instances where
+    one still is - all of them in one round (``reread(ids)`` returns their ``[(accounts, ApiError or None)]``), every
+    POLL_INTERVAL seconds (x1.5 up to POLL_MAX_INTERVAL), for at most ``wait_timeout`` seconds in all - so that the
+    waits of many instances overlap instead of adding up.
+
+    ``outcomes``: the first read of every instance (``[(accounts, error)]``, no call is made when nothing is pending).
+    Returns the outcomes, where an instance whose account ended in DELETEFAILED/ERROR has an ``AccountStatusError`` and
+    one where an account is still listed after ``wait_timeout`` a ``WaitTimeout`` (ApiError, as its error).
+    """
+    state = dict(zip(ids, outcomes))
+
+    def pending():
+        waiting = []
+        for instance_id in ids:
+            accounts, err = state[instance_id]
+            if err is not None:
+                continue
+            listed, failed = deletion_state(accounts, names)
+            if failed is not None:
+                state[instance_id] = (None, ApiError(SERVICE, 'ListAclAccounts', None, 'AccountStatusError',
+                                                     'ACL account %r ended in status %s on DCS instance %s'
+                                                     % (failed.get('account_name'), failed.get('status'), instance_id)))
+            elif listed:
+                waiting.append(instance_id)
+        return waiting
+
+    rounds = {'first': True}
+
+    def probe():
+        if not rounds['first']:
+            waiting = pending()
+            state.update(zip(waiting, reread(waiting)))
+        rounds['first'] = False
+        return not pending()
+
+    wait_until(probe, wait_timeout, interval=POLL_INTERVAL, max_interval=POLL_MAX_INTERVAL, sleep=sleep, clock=clock)
+    for instance_id in pending():
+        listed = deletion_state(state[instance_id][0], names)[0]
+        state[instance_id] = (None, ApiError(SERVICE, 'ListAclAccounts', None, 'WaitTimeout',
+                                             'ACL account(s) %s still listed on DCS instance %s after %s s (wait_timeout)'
+                                             % (', '.join(repr(n) for n in listed), instance_id, wait_timeout)))
+    return [state[instance_id] for instance_id in ids]
 
 
 # --- the plans (pure: no request is sent here; ``acl`` performs the queued calls) ----------------------

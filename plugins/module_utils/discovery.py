@@ -98,15 +98,7 @@ def read_regions(regions, read, concurrency=DEFAULT_CONCURRENCY):
     one entry per region whose read raised ``ApiError`` (region, msg, error_code, http_status, request_id, operation,
     service). Any other exception is a bug and propagates.
     """
-    def one(region):
-        try:
-            return list(read(region)), None
-        except ApiError as err:
-            return None, err
-
-    workers = max(1, min(concurrency or 1, len(regions)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes = list(pool.map(one, regions))
+    outcomes = read_each(regions, lambda region: list(read(region)), concurrency)
     instances, errors = [], []
     for region, (found, err) in zip(regions, outcomes):
         if err is None:
@@ -116,6 +108,22 @@ def read_regions(regions, read, concurrency=DEFAULT_CONCURRENCY):
             entry.update(err.to_result())
             errors.append(entry)
     return instances, errors
+
+
+def read_each(keys, read, concurrency=DEFAULT_CONCURRENCY):
+    """``[(value, error)]``: ``read(key)`` for every key, in a pool of at most ``concurrency`` threads, in the order of
+    ``keys``; ``error`` is the ``ApiError`` the read raised (value None), else None. Any other exception propagates."""
+    def one(key):
+        try:
+            return read(key), None
+        except ApiError as err:
+            return None, err
+
+    if not keys:
+        return []
+    workers = max(1, min(concurrency or 1, len(keys)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, keys))
 
 
 class RegionErrors(ApiError):
@@ -132,6 +140,58 @@ def combined_error(region_errors, total):
     message = '%d of %d regions could not be read (fail_on_region_error): %s' % (len(region_errors), total, text)
     return RegionErrors(first.get('service'), first.get('operation'), first.get('http_status'), first.get('error_code'),
                         message, first.get('request_id'))
+
+
+# --- several instances of one region read in one module run (the _info modules' ``instance_ids``) -----------------
+
+MAX_INSTANCES = 1000
+
+
+def instances_spec(option='instance_ids'):
+    """The options of a multi-instance read: the IDs, ``concurrency`` and ``fail_on_instance_error``."""
+    return {option: dict(type='list', elements='str'),
+            'concurrency': dict(type='int', default=DEFAULT_CONCURRENCY),
+            'fail_on_instance_error': dict(type='bool', default=True)}
+
+
+def check_instances(params, check_id, option='instance_ids'):
+    """Validate the multi-instance options (before any request); return the IDs, duplicates dropped, order kept."""
+    ids = []
+    for value in params.get(option) or []:
+        if value not in ids:
+            ids.append(value)
+    if not ids:
+        raise ValidationError('%s: give at least one ID' % option)
+    if len(ids) > MAX_INSTANCES:
+        raise ValidationError('%s: at most %d IDs, got %d' % (option, MAX_INSTANCES, len(ids)))
+    for index, value in enumerate(ids):
+        check_id('%s[%d]' % (option, index), value)
+    check_range('concurrency', params.get('concurrency'), 1, MAX_CONCURRENCY)
+    return ids
+
+
+def instances_result(module, ids, outcomes, key, id_key='instance_id', option='instance_ids'):
+    """The result fields of a multi-instance read: ``instances`` (``{id_key: ID, key: value}`` per instance read, in the
+    order of ``ids``) and ``instance_errors`` (one entry per instance whose read raised ``ApiError``: ``id_key``, msg,
+    error_code, http_status, request_id, operation, service). Errors fail the task as one ``ApiError`` naming every
+    instance unless ``fail_on_instance_error`` is false; then each is also a warning."""
+    entries, errors = [], []
+    for resource_id, (value, err) in zip(ids, outcomes):
+        if err is None:
+            entries.append({id_key: resource_id, key: value})
+        else:
+            entry = {id_key: resource_id, 'msg': err.describe()}
+            entry.update(err.to_result())
+            errors.append(entry)
+    if errors and module.params.get('fail_on_instance_error', True):
+        first = errors[0]
+        text = '; '.join('%s: %s' % (e[id_key], e['msg']) for e in errors)
+        raise RegionErrors(first.get('service'), first.get('operation'), first.get('http_status'), first.get('error_code'),
+                           '%d of %d instances could not be read (%s): %s' % (len(errors), len(ids), option, text),
+                           first.get('request_id'))
+    for entry in errors:
+        module.warn('%s could not be read: %s' % (entry[id_key], entry['msg']))
+    return dict(instances=entries, instance_errors=errors)
 
 
 def _items(data, key, service, operation):

@@ -132,6 +132,11 @@ notes:
     name forwards or backwards."
   - O(wait) waits until the account is C(AVAILABLE) again (or gone after a delete). When a run makes two asynchronous changes
     to one account (password and role), it waits between them even with O(wait=false).
+  - With O(wait=false), a deletion (or another asynchronous change) is only accepted when the task ends, not finished;
+    RV(finished) is V(false) and RV(account) is the state read right after the request (for example C(DELETING)). To
+    wait for many such deletions at once, use M(dbgov.cloud.dcs_acl_account_info) with
+    O(dbgov.cloud.dcs_acl_account_info#module:instance_ids) and O(dbgov.cloud.dcs_acl_account_info#module:wait_deleted),
+    as the P(dbgov.cloud.offboard#role) role does.
   - O(wait_timeout) is 1 to 7200 seconds.
 extends_documentation_fragment:
   - dbgov.cloud.huaweicloud
@@ -277,6 +282,15 @@ account:
       type: str
       returned: when the password is set
       sample: <changed>
+finished:
+  description:
+    - V(false) when the run sent an asynchronous change (create, role or password change, delete) without waiting for it
+      (O(wait=false)) - the cloud accepted it, it may not have finished. V(true) otherwise (nothing to wait for, check
+      mode, or the module waited). Without O(accounts).
+  returned: success
+  type: bool
+  sample: false
+  version_added: 1.0.0
 job_id:
   description: The job ID the API returned for the last role change; V(null) when there was none or in check mode.
   returned: success
@@ -361,8 +375,9 @@ def run(module):
             view['password'] = DIFF_CHANGED
         return view
 
+    unwaited = not params['wait'] and not module.check_mode and any(a.operation in dcs.ASYNC_OPERATIONS for a in plan.actions)
     module.finish(plan, before, after, key='account', reread=reread, unverified=dcs.unverified_fields(accounts),
-                  job_id=lambda: acl.job_id)
+                  job_id=lambda: acl.job_id, finished=not unwaited)
 
 
 def main():

@@ -11,6 +11,9 @@ Fails (exit 1) when:
      Alibaba: dbgov.cloud.alibabacloud + dbgov.cloud.attributes.action_group_alibabacloud),
     extends both clouds' fragments or neither, imports the other cloud's module_utils, or extends a
     dbgov.cloud fragment (or fragment section) that does not exist;
+  * a plugin of another type (plugins/inventory/, plugins/lookup/ ...) is not documented under its file name, extends a
+    dbgov.cloud fragment that does not exist, is listed in an action group, or (inventory) its ``plugin`` option does
+    not accept exactly its FQCN;
   * a module builds options with a shared argument-spec helper (password_options, wait_options,
     principal_argument_spec) but does not extend the doc fragment that documents them, or the other way round
     (tests/unit/plugins/test_doc_fragments.py checks that each fragment and its helper agree);
@@ -48,6 +51,8 @@ GROUPS = {
 }
 
 PLANNED_FILE = os.path.join('tests', 'ci', 'planned-modules.txt')
+# plugin directories with one plugin per file, checked besides plugins/modules (filter/test files hold several)
+PLUGIN_DIRS = ('inventory', 'lookup', 'callback', 'connection', 'become', 'cache', 'vars', 'strategy')
 
 # argument-spec helper (a function of module_utils) -> the doc fragment that documents its options
 OPTION_FRAGMENTS = {
@@ -170,6 +175,49 @@ def as_list(value):
     return list(value)
 
 
+def check_fragments_exist(root, prefix, label, extends, fragment_cache, report):
+    """Every dbgov.cloud doc fragment (and fragment section) that ``label`` extends exists."""
+    for fragment in extends:
+        if not fragment.startswith(prefix):
+            continue
+        name, _dot, section = fragment[len(prefix):].partition('.')
+        if name not in fragment_cache:
+            fragment_cache[name] = fragment_sections(root, name)
+        if fragment_cache[name] is None:
+            report.error('%s: extends %s, but plugins/doc_fragments/%s.py does not exist' % (label, fragment, name))
+        elif section.lower() not in fragment_cache[name]:
+            report.error('%s: extends %s, but plugins/doc_fragments/%s.py has no %s section'
+                         % (label, fragment, name, section.upper() or 'DOCUMENTATION'))
+
+
+def check_plugins(root, prefix, groups, report):
+    """Plugins other than modules (one per file): documented under their file name, extending only doc fragments that
+    exist, in no action group (action groups hold modules); an inventory plugin's ``plugin`` option accepts exactly its
+    FQCN (what a ``*.yml`` inventory source names). Returns the plugin files checked."""
+    listed = set(entry for entries in groups.values() for entry in entries)
+    found, fragment_cache = [], {}
+    for directory in PLUGIN_DIRS:
+        path = os.path.join(root, 'plugins', directory)
+        names = sorted(f[:-3] for f in os.listdir(path) if f.endswith('.py') and not f.startswith('_')) if os.path.isdir(path) else []
+        for name in names:
+            where = 'plugins/%s/%s.py' % (directory, name)
+            found.append(where)
+            doc, _utils = module_info(os.path.join(path, name + '.py'), prefix)
+            if isinstance(doc, str):
+                report.error('%s: %s' % (where, doc))
+                continue
+            if doc.get('name') != name:
+                report.error('%s: DOCUMENTATION name is %r, not the file name %r' % (where, doc.get('name'), name))
+            check_fragments_exist(root, prefix, where, as_list(doc.get('extends_documentation_fragment')), fragment_cache, report)
+            if name in listed:
+                report.error('%s: listed in an action group of meta/runtime.yml, which holds modules only' % where)
+            if directory == 'inventory':
+                choices = ((doc.get('options') or {}).get('plugin') or {}).get('choices')
+                if choices != [prefix + name]:
+                    report.error('%s: option plugin must accept exactly %s%s (choices), got %r' % (where, prefix, name, choices))
+    return found
+
+
 def check_modules(root, prefix, groups, planned, report):
     """Modules <-> action groups <-> doc fragments."""
     module_dir = os.path.join(root, 'plugins', 'modules')
@@ -191,17 +239,7 @@ def check_modules(root, prefix, groups, planned, report):
         if tree is not None:
             check_option_fragments(module, tree, extends, prefix, report)
         # 1. fragments that exist
-        for fragment in extends:
-            if not fragment.startswith(prefix):
-                continue
-            name, _dot, section = fragment[len(prefix):].partition('.')
-            if name not in fragment_cache:
-                fragment_cache[name] = fragment_sections(root, name)
-            if fragment_cache[name] is None:
-                report.error('%s: extends %s, but plugins/doc_fragments/%s.py does not exist' % (module, fragment, name))
-            elif section.lower() not in fragment_cache[name]:
-                report.error('%s: extends %s, but plugins/doc_fragments/%s.py has no %s section'
-                             % (module, fragment, name, section.upper() or 'DOCUMENTATION'))
+        check_fragments_exist(root, prefix, module, extends, fragment_cache, report)
         # 2. the group, from the fragments
         by_fragment = sorted(g for g, spec in GROUPS.items() if any(prefix + f in extends for f in spec['fragments']))
         by_import = sorted(g for g, spec in GROUPS.items() if any(spec['import_hint'].search(u) for u in utils))
@@ -342,6 +380,7 @@ def main(argv=None):
     report = Report()
     groups = read_groups(root, prefix, report)
     modules = check_modules(root, prefix, groups, read_planned(root), report)
+    plugins = check_plugins(root, prefix, groups, report)
     fragments = check_changelog_fragments(root, report)
     if args.base:
         check_changed_since(root, args.base, report)
@@ -349,8 +388,8 @@ def main(argv=None):
         print('NOTE: %s' % note)
     for error in report.errors:
         print('ERROR: %s' % error)
-    print('check_action_groups: %d module(s), %d action group entr(y/ies), %d changelog fragment(s): %s'
-          % (len(modules), sum(len(v) for v in groups.values()), len(fragments),
+    print('check_action_groups: %d module(s), %d other plugin(s), %d action group entr(y/ies), %d changelog fragment(s): %s'
+          % (len(modules), len(plugins), sum(len(v) for v in groups.values()), len(fragments),
              'FAILED (%d errors)' % len(report.errors) if report.errors else 'ok'))
     return 1 if report.errors else 0
 

@@ -218,3 +218,41 @@ def test_fragment_without_its_helper_fails_and_the_pair_passes(coll, capsys):
     assert 'ddm_user: extends dbgov.cloud.options.password but does not build its options with password_options()' in capsys.readouterr().out
     coll.module('ddm_user', HUAWEI + ['dbgov.cloud.options.password'], ['huaweicloud', 'ddm'], code='spec = password_options()')
     assert coll.check() == 0
+
+
+def inventory_source(name='estate', choices=None, extends=('constructed',)):
+    """A minimal inventory plugin file."""
+    lines = ['DOCUMENTATION = r"""', 'name: %s' % name, 'short_description: x', 'options:', '  plugin:', '    description: x',
+             '    choices: [%s]' % (choices or 'dbgov.cloud.%s' % name), 'extends_documentation_fragment:']
+    lines += ['  - %s' % e for e in extends] + ['"""', '']
+    lines += ['from ansible_collections.dbgov.cloud.plugins.module_utils import alibabacloud, huaweicloud']
+    return '\n'.join(lines) + '\n'
+
+
+def test_inventory_plugin_of_both_clouds_passes(coll, capsys):
+    (coll.path / 'plugins' / 'inventory').mkdir()
+    (coll.path / 'plugins' / 'inventory' / 'estate.py').write_text(inventory_source())
+    assert coll.check() == 0
+    assert '2 module(s), 1 other plugin(s)' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('source, message', [
+    (inventory_source(choices='estate'), 'option plugin must accept exactly dbgov.cloud.estate'),
+    (inventory_source(name='other'), "DOCUMENTATION name is 'other', not the file name 'estate'"),
+    (inventory_source(extends=('constructed', 'dbgov.cloud.nothere')), 'plugins/doc_fragments/nothere.py does not exist'),
+    (inventory_source(extends=('dbgov.cloud.huaweicloud.inventory',)), 'has no INVENTORY section'),
+    ('x = 1\n', 'no DOCUMENTATION string'),
+])
+def test_inventory_plugin_problems(coll, capsys, source, message):
+    (coll.path / 'plugins' / 'inventory').mkdir()
+    (coll.path / 'plugins' / 'inventory' / 'estate.py').write_text(source)
+    assert coll.check() == 1
+    assert message in capsys.readouterr().out
+
+
+def test_inventory_plugin_in_an_action_group_fails(coll, capsys):
+    (coll.path / 'plugins' / 'inventory').mkdir()
+    (coll.path / 'plugins' / 'inventory' / 'estate.py').write_text(inventory_source())
+    coll.runtime('[ddm_user, estate]', '[polardb_account_info]')
+    assert coll.check() == 1
+    assert 'plugins/inventory/estate.py: listed in an action group of meta/runtime.yml' in capsys.readouterr().out

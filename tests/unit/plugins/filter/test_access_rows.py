@@ -307,6 +307,16 @@ def test_a_locked_bastion_user_without_any_path_gives_one_locked_row():
     assert access_rows(dict(changed=False, user=None), 'bastionhost') == []
 
 
+def test_bastion_user_info_of_every_user_gives_each_users_rows():
+    asmith = bastion_user_result([grant('analytics-dw', 'bi_readonly')], [])['user']
+    jdoe = dict(asmith, user_id='1', user_name='jdoe', grants=[], group_grants=[])
+    result = dict(changed=False, users=[jdoe, asmith], instance_id='bastionhost-cn-emu0prod01', region='cn-hangzhou')
+    rows = access_rows(result, 'bastionhost')
+    assert [(r['principal'], r['account']) for r in rows] == [('asmith', 'bi_readonly'), ('jdoe', '')]
+    assert rows[1]['notes'] == ['no database authorized'] and all(r['instance'] == 'bastionhost-cn-emu0prod01' for r in rows)
+    assert access_rows(dict(changed=False, users=[], instance_id='bastionhost-cn-emu0prod01'), 'bastionhost') == []
+
+
 def test_polardb_lock_state_is_a_column():
     result = dict(changed=False, accounts=[dict(account_name='asmith', account_type='Normal', account_status='Available',
                                                 account_lock_state='Lock', account_description='', database_privileges=[]),
@@ -315,3 +325,24 @@ def test_polardb_lock_state_is_a_column():
                   invocation=dict(module_args=dict(cluster_id='pc-bp1orders0prod01', region='cn-hangzhou')))
     rows = access_rows(result, 'polardb')
     assert [(r['principal'], r['locked']) for r in rows] == [('asmith', True), ('jdoe', False)]
+
+
+# --- multi-instance reads (instance_ids) -------------------------------------------------------------------
+
+def test_multi_instance_results_give_each_instance_its_id_region_and_name():
+    other = '5c1e7d2b9f4a4c8e8b3d6a1f0e9c2b7ain09'
+    multi = dict(changed=False, region='cn-north-4', project_id='p', instance_errors=[],
+                 instances=[dict(instance_id=DDM, users=[ddm_user('jdoe', ['SELECT'], ['orders'])]),
+                            dict(instance_id=other, users=[ddm_user('bi', ['SELECT'], ['bi']), ddm_user('ops', ['SELECT'], [])])])
+    loop = dict(results=[dict(multi, region='ap-southeast-1', item=dict(region='ap-southeast-1', instance_ids=[DDM]),
+                              instances=[dict(instance_id='9e3b6f1d2c8a4e7b9a5c0d4f8e1b2a6cin09', users=[ddm_user('sg', ['SELECT'], [])])])])
+    rows = access_rows([{'results': [multi]}, loop], 'ddm', instance_names={DDM: 'ddm-orders', other: 'ddm-bi'})
+    assert [(r['instance'], r['instance_name'], r['region'], r['principal']) for r in rows] == [
+        ('9e3b6f1d2c8a4e7b9a5c0d4f8e1b2a6cin09', '', 'ap-southeast-1', 'sg'),
+        (other, 'ddm-bi', 'cn-north-4', 'bi'), (other, 'ddm-bi', 'cn-north-4', 'ops'),
+        (DDM, 'ddm-orders', 'cn-north-4', 'jdoe')]
+
+
+@pytest.mark.parametrize('result', [dict(failed=True, msg='x', instances=[]), dict(skipped=True, instances=[dict(instance_id=DDM, users=[])])])
+def test_failed_or_skipped_multi_instance_results_give_no_row(result):
+    assert access_rows(result, 'ddm') == []

@@ -258,3 +258,16 @@ def test_accounts_unresolved_and_bad_input(cloud, run_module):
                  dict(accounts=[declared('1bad')]), dict(account_name='jdoe', exclusive=True)):
         assert run_module(**args).failed, args
     assert cloud['calls'] == []
+
+
+def test_delete_without_waiting_reports_it_accepted_not_finished(cloud, run_module):
+    res = run_module(wait=False, account_name='jdoe', state='absent')
+    assert res.result['changed'] is True and writes(cloud) == ['DeleteAclAccount']
+    assert operations(cloud['calls']) == ['ListAclAccounts', 'ShowInstance', 'DeleteAclAccount', 'ListAclAccounts']
+    assert res.result['finished'] is False and res.result['account']['status'] == 'DELETING'
+
+
+@pytest.mark.parametrize('args', [dict(check_mode=True, wait=False, state='absent'), dict(wait=False, role='read'), dict(state='absent')])
+def test_finished_when_nothing_was_left_running(cloud, run_module, args):
+    res = run_module(account_name='jdoe', **args)
+    assert res.result['finished'] is True

@@ -53,3 +53,39 @@ def test_bad_input_makes_no_request(cloud, run_module, args):
     res = run_module(**args)
     assert res.failed and res.result['msg'].startswith(list(args)[0] + ': ')
     assert cloud['calls'] == []
+
+
+# --- instance_ids: several instances in one run -----------------------------------------------------------------
+
+IID2 = '5c1e7d2b9f4a4c8e8b3d6a1f0e9c2b7ain09'
+
+
+def test_instance_ids_every_page_of_every_instance_each_on_its_own_connection(fake_huawei_request, module_runner):
+    calls = []
+    users = dict((iid, [dict(name='u%03d' % i, status='RUNNING', base_authority=['SELECT'], databases=[]) for i in range(count)])
+                 for iid, count in ((IID, 130), (IID2, 2)))
+
+    def request(self, method, path, operation, query=None, **kwargs):
+        instance_id = path.split('/')[-2]
+        calls.append((instance_id, query['offset'], id(self.transport)))
+        page = users[instance_id][query['offset']:query['offset'] + query['limit']]
+        return dict(users=page, offset=query['offset'], limit=query['limit'], total=len(users[instance_id]))
+
+    fake_huawei_request(request)
+    res = module_runner(ddm_user_info.main, HUAWEI_ARGS)(instance_ids=[IID, IID2], name='u001')
+    assert not res.failed
+    assert sorted(c[:2] for c in calls) == [(IID, 0), (IID, 128), (IID2, 0)]
+    assert len(set(c[2] for c in calls if c[0] == IID) | set(c[2] for c in calls if c[0] == IID2)) == 2
+    assert [(i['instance_id'], [u['name'] for u in i['users']]) for i in res.result['instances']] == [(IID, ['u001']), (IID2, ['u001'])]
+    assert res.result['instance_errors'] == [] and 'users' not in res.result
+
+
+@pytest.mark.parametrize('args', [dict(instance_ids=[IID, 'nope']), dict(instance_ids=[IID2], concurrency=17)])
+def test_bad_instance_ids_make_no_request(cloud, module_runner, args):
+    res = module_runner(ddm_user_info.main, HUAWEI_ARGS)(**args)
+    assert res.failed and res.result['msg'].startswith(('instance_ids[1]: ', 'concurrency: ')) and cloud['calls'] == []
+
+
+def test_instance_id_and_instance_ids_are_exclusive(cloud, run_module):
+    res = run_module(instance_ids=[IID2])
+    assert res.failed and 'mutually exclusive' in res.result['msg'] and cloud['calls'] == []

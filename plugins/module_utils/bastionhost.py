@@ -778,13 +778,20 @@ def group_membership_changes(current_ids, desired_ids, exclusive):
 USER_FIELDS = (('UserName', 'user_name'), ('DisplayName', 'display_name'), ('Source', 'source'))
 
 
-def user_view(user, groups):
-    """The bastion_user(_info) view of a raw user and its groups ([{user_group_id, user_group_name}]); None when no user."""
+def plain_user_view(user):
+    """The view of a raw user alone (no groups, no grants) with its lock state; None when no user."""
     if user is None:
         return None
     view = api_view(user, USER_FIELDS, user_id=str(user.get('UserId')), user_state=list(user.get('UserState') or []))
     view['locked'] = is_locked(user)
-    view['groups'] = sorted(groups, key=lambda g: (g['user_group_name'] or '', numeric_key(g['user_group_id'])))
+    return view
+
+
+def user_view(user, groups):
+    """The bastion_user(_info) view of a raw user and its groups ([{user_group_id, user_group_name}]); None when no user."""
+    view = plain_user_view(user)
+    if view is not None:
+        view['groups'] = sorted(groups, key=lambda g: (g['user_group_name'] or '', numeric_key(g['user_group_id'])))
     return view
 
 

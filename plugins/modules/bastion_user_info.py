@@ -33,6 +33,14 @@ options:
     description:
       - The logon name of the bastion user (exact match).
     type: str
+  read_access:
+    description:
+      - Read each user's groups and database grants (the keys C(groups), C(grants) and C(group_grants)).
+      - V(false) returns the users alone, with their lock state - one C(ListUsers) call per page for every user of
+        the host, for example to find a person's users by name before offboarding them.
+    type: bool
+    default: true
+    version_added: 1.0.0
 notes:
   - Grants made to a user group are read from the group itself (C(group_grants)), apart from the user's own grants
     (C(grants)). Whether C(ListDatabaseAccountsForUser) also reports grants inherited through groups is UNVERIFIED, so
@@ -59,6 +67,13 @@ EXAMPLES = r'''
     region: cn-hangzhou
     instance_id: bastionhost-cn-emu0prod01
   register: everyone
+
+- name: Only the names and lock states of every user (one call per page)
+  dbgov.cloud.bastion_user_info:
+    region: cn-hangzhou
+    instance_id: bastionhost-cn-emu0prod01
+    read_access: false
+  register: names
 
 - name: The users who reach a database
   ansible.builtin.debug:
@@ -111,7 +126,9 @@ user:
       type: bool
       sample: false
     groups:
-      description: The user groups the user belongs to (C(user_group_id), C(user_group_name)), sorted by name.
+      description:
+        - The user groups the user belongs to (C(user_group_id), C(user_group_name)), sorted by name.
+        - Not returned with O(read_access=false), nor are C(grants) and C(group_grants).
       type: list
       elements: dict
       sample: [{user_group_id: "3", user_group_name: app-support}]
@@ -162,12 +179,13 @@ def run(module):
     params = module.params
     bastionhost.check_user_options(params)
     users = module.service(bastionhost.Users, params['instance_id'])
+    view = users.access_of if params['read_access'] else bastionhost.plain_user_view
     if params.get('user_id') is None and params.get('user_name') is None:
-        views = [users.access_of(user) for user in sorted(users.all_users(), key=lambda u: bastionhost.numeric_key(u.get('UserId')))]
+        views = [view(user) for user in sorted(users.all_users(), key=lambda u: bastionhost.numeric_key(u.get('UserId')))]
         module.exit_info(users=views, instance_id=params['instance_id'], region=params['region'])
         return
     user = users.find(params.get('user_id'), params.get('user_name'))
-    module.exit_info(user=users.access_of(user) if user is not None else None, instance_id=params['instance_id'], region=params['region'])
+    module.exit_info(user=view(user) if user is not None else None, instance_id=params['instance_id'], region=params['region'])
 
 
 def main():
@@ -176,6 +194,7 @@ def main():
             instance_id=dict(type='str', required=True),
             user_id=dict(type='str'),
             user_name=dict(type='str'),
+            read_access=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
         mutually_exclusive=[USER_OPTIONS],

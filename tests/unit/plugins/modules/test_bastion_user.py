@@ -180,3 +180,12 @@ def test_info_without_a_user_reads_every_user_and_each_group_once(module_runner,
     assert sorted(group_reads) == ['1', '3']   # dba-oncall read once for its two users
     assert [c['operation'] for c in cloud.calls].count('ListUsers') == 1 and 'UserName' not in cloud.calls[0]['params']
     assert not any(c['operation'] in WRITES for c in cloud.calls)
+
+
+def test_info_without_access_reads_only_the_user_list(module_runner, cloud):
+    info = module_runner(bastion_user_info.main, ALIBABA_ARGS, instance_id=INSTANCE)
+    result = info(read_access=False).result
+    assert [(u['user_name'], u['locked']) for u in result['users']] == [('jdoe', False), ('asmith', False)]
+    assert not any(k in u for u in result['users'] for k in ('groups', 'grants', 'group_grants'))
+    assert 'groups' not in info(user_name='asmith', read_access=False).result['user']
+    assert [c['operation'] for c in cloud.calls] == ['ListUsers', 'ListUsers']

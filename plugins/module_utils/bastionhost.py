@@ -912,18 +912,12 @@ INSTANCE_FIELDS = (
 
 def instance_view(item, region):
     """The discovery view of a DescribeInstances item (the description is the name: a bastion host has no other)."""
-    view = dict(instance_id=item.get('InstanceId'), name=item.get('Description'), region=item.get('RegionId') or region,
-                status=item.get('InstanceStatus'), cloud='alibabacloud', service='bastionhost')
-    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
-    return view
+    return discovery.instance_view('alibabacloud', 'bastionhost', item, INSTANCE_FIELDS, item.get('InstanceId'), item.get('Description'),
+                                   item.get('RegionId') or region, item.get('InstanceStatus'))
 
 
-class InstanceCatalog:
+class InstanceCatalog(discovery.Catalog):
     """The bastion hosts of one region (DescribeInstances, every page), bound to a client of that region."""
-
-    def __init__(self, client, region):
-        self.client = client
-        self.region = region
 
     def list(self, tags=None, status=None):
         params = {'RegionId': self.region}

@@ -154,12 +154,11 @@ def discovery_view(item, region, datastore_type):
     return view
 
 
-class InstanceCatalog:
+class InstanceCatalog(discovery.Catalog):
     """The instances DAS manages in one region (ListCloudDbaInstances, every page of every datastore type)."""
 
     def __init__(self, client, region, language=None):
-        self.client = client
-        self.region = region
+        super(InstanceCatalog, self).__init__(client, region)
         self.language = language
 
     def views(self, datastore_types, name_pattern=None):

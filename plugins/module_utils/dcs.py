@@ -660,20 +660,15 @@ def acl_support(item):
 
 def instance_view(item, region):
     """The discovery view of a listed DCS instance, with ``acl_supported`` and the tags as a dict."""
-    view = dict(instance_id=item.get('instance_id'), name=item.get('name'), region=region, status=item.get('status'),
-                cloud='huaweicloud', service=SERVICE)
-    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
+    view = discovery.instance_view('huaweicloud', SERVICE, item, INSTANCE_FIELDS, item.get('instance_id'), item.get('name'), region,
+                                   item.get('status'))
     view['acl_supported'], view['acl_supported_from'] = acl_support(item)
     view['tags'] = dict((t.get('key'), t.get('value')) for t in item.get('tags') or [] if isinstance(t, dict))
     return view
 
 
-class InstanceCatalog:
+class InstanceCatalog(discovery.Catalog):
     """The DCS instances of one region (ListInstances, every page), bound to a client of that region."""
-
-    def __init__(self, client, region):
-        self.client = client
-        self.region = region
 
     def list(self, tags=None):
         query = {}

@@ -358,18 +358,12 @@ INSTANCE_FIELDS = (
 
 def instance_view(item, region):
     """The discovery view of a listed DDM instance: the identifying fields every service shares, then DDM's own."""
-    view = dict(instance_id=item.get('id'), name=item.get('name'), region=region, status=item.get('status'),
-                cloud='huaweicloud', service=SERVICE)
-    view.update((name, item.get(key)) for key, name in INSTANCE_FIELDS)
-    return view
+    return discovery.instance_view('huaweicloud', SERVICE, item, INSTANCE_FIELDS, item.get('id'), item.get('name'), region,
+                                   item.get('status'))
 
 
-class InstanceCatalog:
+class InstanceCatalog(discovery.Catalog):
     """The DDM instances of one region (ListInstances, every page), bound to a client of that region."""
-
-    def __init__(self, client, region):
-        self.client = client
-        self.region = region
 
     def list(self):
         def fetch(offset, limit):

@@ -91,6 +91,22 @@ def name_matches(name, pattern):
     return pattern is None or fnmatch.fnmatchcase(name or '', pattern)
 
 
+def instance_view(cloud, service, item, fields, instance_id, name, region, status):
+    """The discovery view every service shares (``instance_id``, ``name``, ``region``, ``status``, ``cloud``,
+    ``service``), then the listed ``item``'s own ``fields`` ((API key, view key) pairs)."""
+    view = dict(instance_id=instance_id, name=name, region=region, status=status, cloud=cloud, service=service)
+    view.update((view_key, item.get(key)) for key, view_key in fields)
+    return view
+
+
+class Catalog(object):
+    """The instances of one service in one region, bound to a client of that region; a subclass lists them."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+
 def read_regions(regions, read, concurrency=DEFAULT_CONCURRENCY):
     """Call ``read(region)`` for every region in a pool of at most ``concurrency`` threads.
 

@@ -428,9 +428,9 @@ LISTED_CLUSTER_FIELDS = (
 def cluster_view(item, region):
     """The discovery view of a DescribeDBClusters item: ``instance_id`` and ``cluster_id`` are both the cluster ID, the
     description is the name; tags as a dict."""
-    view = dict(instance_id=item.get('DBClusterId'), cluster_id=item.get('DBClusterId'), name=item.get('DBClusterDescription'),
-                region=item.get('RegionId') or region, status=item.get('DBClusterStatus'), cloud='alibabacloud', service=SERVICE)
-    view.update((name, item.get(key)) for key, name in LISTED_CLUSTER_FIELDS)
+    view = discovery.instance_view('alibabacloud', SERVICE, item, LISTED_CLUSTER_FIELDS, item.get('DBClusterId'),
+                                   item.get('DBClusterDescription'), item.get('RegionId') or region, item.get('DBClusterStatus'))
+    view['cluster_id'] = item.get('DBClusterId')
     tags = (item.get('Tags') or {}).get('Tag') if isinstance(item.get('Tags'), dict) else item.get('Tags')
     view['tags'] = dict((t.get('Key'), t.get('Value')) for t in tags or [] if isinstance(t, dict))
     return view
@@ -441,12 +441,8 @@ def _cluster_items(data):
     return items.get('DBCluster') if isinstance(items, dict) else None
 
 
-class ClusterCatalog:
+class ClusterCatalog(discovery.Catalog):
     """The PolarDB clusters of one region (DescribeDBClusters, every page), bound to a client of that region."""
-
-    def __init__(self, client, region):
-        self.client = client
-        self.region = region
 
     def list(self, tags=None, db_type=None):
         params = {'RegionId': self.region}

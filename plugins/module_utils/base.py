@@ -417,6 +417,8 @@ class CloudModule:
         the task asked not to wait: the change may still be in progress)."""
         if self.params.get('wait') is False:
             return None
+        if predicted is None and before is not None:
+            predicted = {}  # a deletion: the re-read must find nothing
         wrong = [field for field in mismatches(before, predicted, reread) if field not in unverified]
         if not wrong:
             return None
@@ -436,8 +438,7 @@ class CloudModule:
         self.apply(plan)
         if plan and not self.check_mode and reread is not None:
             predicted, after = after, reread()
-            # a predicted None after an existing resource is a deletion: the re-read must find nothing
-            self.verify(plan, before, {} if predicted is None and before is not None else predicted, after, unverified)
+            self.verify(plan, before, predicted, after, unverified)
         result = dict(changed=bool(plan), actions=plan.public())
         result[key] = after
         if self.diff_mode:
@@ -513,10 +514,7 @@ class CloudModule:
     def _verify_item(self, item, predicted, unverified):
         """A batch item whose writes completed: its re-read (``item.after``; None when the account is gone) against the
         ``predicted`` view (None for a deletion)."""
-        if predicted is None:
-            wrong = self.unapplied(item.before, {}, item.after or {})
-        else:
-            wrong = self.unapplied(item.before, predicted, item.after or {}, unverified)
+        wrong = self.unapplied(item.before, predicted, item.after, unverified)
         if wrong:
             item.error = dict(name=item.name, msg=wrong, error_code='ChangeNotApplied', executed=True)
 
